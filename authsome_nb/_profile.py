@@ -1,0 +1,46 @@
+"""Who signed in: Graph ``/me`` right after sign-in fills username and display name.
+
+A failure here is the seed's "Failed to get user info from Microsoft Graph" with its remedy
+(usually the app lacks ``User.Read``), and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from ._tls import ssl_context
+from .errors import NetworkError, UserInfoError
+
+PROFILE_FIELDS = "id,displayName,userPrincipalName,mail"
+
+
+def fetch_profile(api_base: str, access_token: str, timeout: float = 30.0) -> dict:
+    """``GET {api_base}/me``; returns Graph's JSON object."""
+    import httpx
+
+    url = api_base.rstrip("/") + "/me"
+    try:
+        with httpx.Client(verify=ssl_context(), timeout=timeout) as client:
+            response = client.get(
+                url,
+                params={"$select": PROFILE_FIELDS},
+                headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+            )
+    except httpx.TransportError as exc:
+        from .flows._http import network_error
+
+        raise network_error(url, exc) from None
+    if response.status_code != 200:
+        code = ""
+        try:
+            code = response.json().get("error", {}).get("code", "")
+        except ValueError:
+            pass
+        raise UserInfoError(
+            f"Failed to get user info from Microsoft Graph (HTTP {response.status_code}"
+            f"{', ' + code if code else ''})",
+            remedy="in the Azure portal open your app's API permissions, check that Microsoft Graph "
+            "User.Read (delegated) is added, then sign in again to grant it",
+        )
+    try:
+        return response.json()
+    except ValueError:
+        raise NetworkError(f"{url} did not answer with JSON") from None

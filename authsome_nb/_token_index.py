@@ -1,0 +1,90 @@
+"""The in-memory index behind the token hot path.
+
+Built from the decoded store whenever its generation changes: for every connection, the
+access tokens of its MSAL cache with their scopes and expiry.  A lookup is two dict reads
+and a short scan of that connection's own tokens (one to three), so it costs the same with
+one connection or a hundred — unlike MSAL's own lookup, which scans the whole cache when the
+server returned more scopes than were asked for (MSAL-NOTES).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._connection import AccessToken
+from .flows._scopes import scope_key
+from .providers._schema import RESERVED_SCOPES
+
+# MSAL treats a token with less than 5 minutes left as expired; so do we, to agree with it.
+MIN_VALIDITY_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class _Entry:
+    scope_keys: frozenset[str]
+    token: AccessToken
+
+
+def wanted_keys(scopes: Iterable[str]) -> frozenset[str]:
+    return frozenset(k for k in (scope_key(s) for s in scopes) if k not in RESERVED_SCOPES)
+
+
+class TokenIndex:
+    def __init__(self) -> None:
+        self.generation = -1
+        self._entries: dict[str, list[_Entry]] = {}
+        self._default_keys: dict[str, frozenset[str]] = {}
+
+    def rebuild(self, connections: Mapping[str, Mapping[str, Any]], generation: int) -> None:
+        entries: dict[str, list[_Entry]] = {}
+        defaults: dict[str, frozenset[str]] = {}
+        for key, record in connections.items():
+            defaults[key] = wanted_keys(record.get("scopes", ()))
+            entries[key] = list(_entries_of(record))
+        self._entries, self._default_keys, self.generation = entries, defaults, generation
+
+    def lookup(self, key: str, scopes: frozenset[str] | None,
+               min_validity: float = MIN_VALIDITY_SECONDS) -> AccessToken | None:
+        """A token of ``key`` covering ``scopes`` (None: the connection's own) that stays valid."""
+        candidates = self._entries.get(key)
+        if not candidates:
+            return None
+        wanted = self._default_keys.get(key, frozenset()) if scopes is None else scopes
+        horizon = time.time() + min_validity
+        for entry in candidates:
+            if entry.token.expires_at > horizon and wanted <= entry.scope_keys:
+                return entry.token
+        return None
+
+    def knows(self, key: str) -> bool:
+        return key in self._default_keys
+
+
+def _entries_of(record: Mapping[str, Any]) -> Iterable[_Entry]:
+    cache = record.get("msal_cache") or {}
+    provider, connection = record["provider"], record["connection"]
+    for item in (cache.get("AccessToken") or {}).values():
+        try:
+            expires_at = float(item["expires_on"])
+            secret = item["secret"]
+        except (KeyError, TypeError, ValueError):
+            continue
+        target = tuple(item.get("target", "").split())
+        yield _Entry(
+            wanted_keys(target),
+            AccessToken(secret, provider=provider, connection=connection, expires_at=expires_at,
+                        scopes=target),
+        )
+
+
+def expiry_of(record: Mapping[str, Any]) -> float | None:
+    """When the connection's default-scope token expires (None if it has none)."""
+    wanted = wanted_keys(record.get("scopes", ()))
+    best = None
+    for entry in _entries_of(record):
+        if wanted <= entry.scope_keys and (best is None or entry.token.expires_at > best):
+            best = entry.token.expires_at
+    return best

@@ -1,0 +1,91 @@
+"""Sign-in flows, all through MSAL: PKCE with a loopback (or server) redirect, and device code.
+
+``sign_in(request)`` builds a fresh token cache and MSAL app for the sign-in, chooses the
+flow (``auto``: see ``_environment``), runs it, and returns the result with the serialized
+cache.  Nothing is stored here: the session stores the outcome only once it is complete,
+so an interrupted sign-in leaves no half-written state.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ._device import sign_in_with_device_code
+from ._environment import choose_flow, detect_placement
+from ._events import EventHandler, FlowChosen, print_event
+from ._msal_app import build_app
+from ._pkce import sign_in_with_pkce
+
+__all__ = ["SignInOutcome", "SignInRequest", "sign_in"]
+
+
+@dataclass
+class SignInRequest:
+    client_id: str
+    authority: str
+    scopes: list[str]
+    flow: str = "auto"
+    supports_device_code: bool = True
+    client_secret: str | None = None
+    open_browser: Any = True
+    timeout: float = 300
+    on_event: EventHandler = print_event
+    cancel: threading.Event | None = None
+    redirect: Any = None  # a redirect target for PKCE; None: a loopback listener
+    login_hint: str | None = None
+
+
+@dataclass
+class SignInOutcome:
+    flow: str
+    result: dict
+    account: dict
+    cache: dict
+
+
+def sign_in(request: SignInRequest) -> SignInOutcome:
+    import msal
+
+    cache = msal.SerializableTokenCache()
+    app = build_app(request.client_id, request.authority, token_cache=cache,
+                    client_secret=request.client_secret)
+    placement = detect_placement()
+    redirect = request.redirect
+    if redirect is None and request.flow != "device" and placement.remote_reason is not None:
+        redirect = _server_redirect()  # PKCE through the Jupyter server when the kernel is remote
+    flow, reason = choose_flow(
+        request.flow, supports_device_code=request.supports_device_code, placement=placement,
+        server_callback=redirect is not None,
+    )
+    request.on_event(FlowChosen(flow, reason))
+    if flow == "device":
+        if redirect is not None:
+            redirect.close()
+        result = sign_in_with_device_code(
+            app, request.scopes, on_event=request.on_event, timeout=request.timeout, cancel=request.cancel
+        )
+    else:
+        if redirect is None:
+            from ._loopback import LoopbackRedirect
+
+            redirect = LoopbackRedirect()
+        result = sign_in_with_pkce(
+            app, request.scopes, redirect=redirect, on_event=request.on_event, timeout=request.timeout,
+            open_browser=request.open_browser, browser_is_local=placement.browser_is_local and not
+            placement.in_kernel, cancel=request.cancel, login_hint=request.login_hint,
+        )
+    accounts = app.get_accounts()
+    account = accounts[0] if accounts else {}
+    return SignInOutcome(flow=flow, result=result, account=account, cache=json.loads(cache.serialize()))
+
+
+def _server_redirect():
+    """The Jupyter server's ``/authsome/callback`` for remote kernels, when it is reachable."""
+    try:
+        from ..jupyter.rendezvous import server_redirect
+    except ImportError:
+        return None
+    return server_redirect()

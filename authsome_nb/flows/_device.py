@@ -1,0 +1,67 @@
+"""Device-code sign-in through MSAL: show the code, poll, end with a clear outcome.
+
+MSAL's polling loop honours ``interval`` and ``slow_down`` and sleeps in one-second steps,
+checking ``exit_condition`` between them; we use that hook for the Cancel button, our own
+timeout and the code's expiry.  Ctrl+C / Kernel → Interrupt raises inside MSAL's sleep and
+becomes :class:`SignInCancelled`.  Nothing is written anywhere until tokens arrive.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ..errors import SignInCancelled, SignInTimeout
+from ._aadsts import error_from_result
+from ._events import DeviceCode, EventHandler
+
+
+def sign_in_with_device_code(
+    app,
+    scopes: list[str],
+    *,
+    on_event: EventHandler,
+    timeout: float,
+    cancel: threading.Event | None = None,
+) -> dict:
+    """Run the device-code flow; returns MSAL's token result or raises a SignInError."""
+    flow = app.initiate_device_flow(scopes=scopes)
+    if "user_code" not in flow:
+        raise error_from_result(flow, context="Could not start the device-code sign-in")
+    deadline = time.time() + timeout
+    on_event(
+        DeviceCode(
+            user_code=flow["user_code"],
+            verification_uri=flow.get("verification_uri") or flow.get("verification_url", ""),
+            message=flow.get("message", ""),
+            expires_at=float(flow.get("expires_at") or time.time() + int(flow.get("expires_in", 900))),
+            interval=int(flow.get("interval", 5)),
+        )
+    )
+    stopped = {"cancel": False, "timeout": False}
+
+    def should_stop(current_flow: dict) -> bool:
+        if cancel is not None and cancel.is_set():
+            stopped["cancel"] = True
+            return True
+        if time.time() >= deadline:
+            stopped["timeout"] = True
+            return True
+        return current_flow.get("expires_at", 0) < time.time()
+
+    try:
+        result = app.acquire_token_by_device_flow(flow, exit_condition=should_stop)
+    except KeyboardInterrupt:
+        raise SignInCancelled("Sign-in interrupted.") from None
+    if "access_token" in result:
+        return result
+    if stopped["cancel"]:
+        raise SignInCancelled("Sign-in cancelled.")
+    if stopped["timeout"]:
+        raise SignInTimeout(
+            f"Nobody approved the code within {int(timeout)} s",
+            remedy="run the sign-in again and enter the code in time (or raise timeout=)",
+        )
+    if result.get("error") in ("authorization_pending", "slow_down"):
+        result = dict(result, error="expired_token", error_codes=[70020], error_description="")
+    raise error_from_result(result, context="Device-code sign-in failed")

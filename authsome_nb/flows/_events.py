@@ -1,0 +1,97 @@
+"""What a sign-in tells whoever shows it: small event objects, and a plain-text printer.
+
+The flows know nothing about widgets or notebooks: they emit these events to a callback.
+The notebook layer renders them as ipywidgets; the default prints lines that carry the same
+information (where to go, the code, the outcome) so a terminal, nbconvert or a log is enough.
+None of them carries a token.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FlowChosen:
+    flow: str  # "pkce" | "device"
+    reason: str
+
+
+@dataclass(frozen=True)
+class AuthorizeUrl:
+    """PKCE: the page the user must open (in *their* browser)."""
+
+    url: str
+    redirect_uri: str
+    opened_browser: bool
+
+
+@dataclass(frozen=True)
+class DeviceCode:
+    """Device code: where to go and what to type, and until when."""
+
+    user_code: str
+    verification_uri: str
+    message: str
+    expires_at: float
+    interval: int
+
+    @property
+    def seconds_left(self) -> int:
+        return max(0, int(self.expires_at - time.time()))
+
+
+@dataclass(frozen=True)
+class Waiting:
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    provider: str
+    connection: str
+    username: str | None
+    display_name: str | None
+
+
+@dataclass(frozen=True)
+class Failed:
+    error: BaseException = field(repr=False)
+    outcome: str  # "declined" | "expired" | "cancelled" | "timeout" | "error"
+
+    @property
+    def message(self) -> str:
+        return str(self.error)
+
+
+SignInEvent = FlowChosen | AuthorizeUrl | DeviceCode | Waiting | SignedIn | Failed
+EventHandler = Callable[[SignInEvent], None]
+
+
+def print_event(event: SignInEvent, stream=None) -> None:
+    """The default handler: one or two plain lines per event."""
+    out = stream or sys.stdout
+    if isinstance(event, FlowChosen):
+        print(event.reason, file=out)
+    elif isinstance(event, AuthorizeUrl):
+        if event.opened_browser:
+            print(f"A browser tab opened for sign-in. If it did not, open:\n  {event.url}", file=out)
+        else:
+            print(f"Open this link in your browser to sign in:\n  {event.url}", file=out)
+    elif isinstance(event, DeviceCode):
+        minutes = max(1, round(event.seconds_left / 60))
+        print(
+            f"To sign in, open {event.verification_uri} and enter the code {event.user_code}"
+            f" (valid for {minutes} min).",
+            file=out,
+        )
+    elif isinstance(event, SignedIn):
+        who = event.username or event.display_name or "your account"
+        print(f"Signed in to {event.provider} as {who} (connection '{event.connection}').", file=out)
+    elif isinstance(event, Failed):
+        print(f"Sign-in {event.outcome}: {event.message}", file=out)
+    if hasattr(out, "flush"):
+        out.flush()

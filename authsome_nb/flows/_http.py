@@ -1,0 +1,97 @@
+"""The HTTP client MSAL is given: httpx, our CA bundle, discovery documents remembered.
+
+MSAL only calls ``get``/``post`` and reads ``status_code``, ``text`` and ``headers``, so an
+``httpx.Client`` fits.  Two things are added:
+
+* every ``PublicClientApplication`` fetches the tenant's OpenID configuration when built;
+  a successful discovery document is remembered for the life of the process, so one app per
+  connection costs one request per authority, not one per connection;
+* MSAL catches only ``requests`` exceptions: an httpx transport error is turned into our
+  :class:`~authsome_nb.errors.NetworkError` here, with the host and a remedy.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from urllib.parse import urlsplit
+
+from .._tls import ca_bundle, ssl_context
+from ..errors import NetworkError
+
+_DISCOVERY_MARKERS = ("/.well-known/openid-configuration", "/discovery/instance")
+TIMEOUT_SECONDS = 30.0
+
+
+class MsalHttpClient:
+    """A ``get``/``post`` client for MSAL over one shared ``httpx.Client``."""
+
+    def __init__(self, timeout: float = TIMEOUT_SECONDS) -> None:
+        import httpx
+
+        self._httpx = httpx
+        self.ssl_context = ssl_context()
+        self._client = httpx.Client(verify=self.ssl_context, timeout=timeout, trust_env=True)
+        self._discovery: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str, params: dict | None = None, headers: dict | None = None, **kwargs: Any):
+        cacheable = any(marker in url for marker in _DISCOVERY_MARKERS)
+        key = url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
+        if cacheable:
+            with self._lock:
+                cached = self._discovery.get(key)
+            if cached is not None:
+                return cached
+        response = self._send("GET", url, params=params, headers=headers)
+        if cacheable and response.status_code == 200:
+            response.read()
+            with self._lock:
+                self._discovery[key] = response
+        return response
+
+    def post(self, url: str, params: dict | None = None, data: Any = None, headers: dict | None = None,
+             **kwargs: Any):
+        return self._send("POST", url, params=params, data=data, headers=headers)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _send(self, method: str, url: str, **kwargs: Any):
+        if isinstance(kwargs.get("data"), str):
+            kwargs["content"] = kwargs.pop("data")
+        try:
+            return self._client.request(method, url, **kwargs)
+        except self._httpx.TransportError as exc:
+            raise network_error(url, exc) from None
+
+
+def network_error(url: str, exc: BaseException) -> NetworkError:
+    """A clear NetworkError for ``url``; TLS failures name the CA bundle in force."""
+    host = urlsplit(url).netloc or url
+    text = str(exc) or type(exc).__name__
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        path, env = ca_bundle()
+        source = f"{path} (from {env})" if path else "the default CA bundle (certifi)"
+        return NetworkError(
+            f"Could not verify the TLS certificate of {host} against {source}",
+            remedy="set AUTHSOME_NB_CA_BUNDLE to the CA bundle that signs this host "
+            "(for the emulator: its ca_path)",
+        )
+    return NetworkError(
+        f"Could not reach {host}: {text}",
+        remedy="check the network connection, proxy settings (HTTPS_PROXY) and the provider's URLs",
+    )
+
+
+_shared: MsalHttpClient | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_http_client() -> MsalHttpClient:
+    """One client per process and CA bundle (rebuilt when the bundle in force changes)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or _shared.ssl_context is not ssl_context():
+            _shared = MsalHttpClient()
+        return _shared

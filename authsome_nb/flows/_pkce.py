@@ -1,0 +1,70 @@
+"""PKCE (authorization code) sign-in through MSAL with our own redirect target.
+
+MSAL builds the authorize URL (S256 challenge, ``state``, ``nonce``) and redeems the code
+with the verifier; we supply the redirect target — the loopback listener, or the Jupyter
+server's callback for remote kernels — and decide where the URL is shown.
+MSAL's verifier is 43 characters drawn with ``secrets`` from the 66 unreserved characters
+(about 260 bits, more than a random 32-byte verifier).
+"""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable
+
+from ..errors import StateMismatchError
+from ._aadsts import error_from_result
+from ._events import AuthorizeUrl, EventHandler, Waiting
+
+BrowserOpener = bool | Callable[[str], object]
+
+
+def sign_in_with_pkce(
+    app,
+    scopes: list[str],
+    *,
+    redirect,
+    on_event: EventHandler,
+    timeout: float,
+    open_browser: BrowserOpener,
+    browser_is_local: bool,
+    cancel: threading.Event | None = None,
+    login_hint: str | None = None,
+    prompt: str | None = "select_account",
+) -> dict:
+    """Run the auth-code flow; ``redirect`` is a LoopbackRedirect-like target (closed at the end)."""
+    try:
+        flow = app.initiate_auth_code_flow(
+            scopes, redirect_uri=redirect.redirect_uri, login_hint=login_hint, prompt=prompt
+        )
+        redirect.expect_state(flow["state"])
+        opened = _show(flow["auth_uri"], open_browser, browser_is_local)
+        on_event(AuthorizeUrl(url=flow["auth_uri"], redirect_uri=redirect.redirect_uri, opened_browser=opened))
+        on_event(Waiting("Waiting for the browser to come back…"))
+        response = redirect.wait(timeout, cancel)
+    finally:
+        redirect.close()
+    try:
+        result = app.acquire_token_by_auth_code_flow(flow, response, scopes=scopes)
+    except ValueError as exc:  # MSAL: state mismatch or a malformed response
+        raise StateMismatchError(
+            f"OAuth state mismatch ({str(exc).split(':')[0]})",
+            remedy="close other sign-in tabs, check the system clock, and try again",
+        ) from None
+    if "access_token" not in result:
+        raise error_from_result(result, context="Browser sign-in failed")
+    return result
+
+
+def _show(url: str, open_browser: BrowserOpener, browser_is_local: bool) -> bool:
+    """Hand the URL to a callable, or open the system browser when it is the user's."""
+    if callable(open_browser):
+        open_browser(url)
+        return True
+    if open_browser and browser_is_local:
+        try:
+            return bool(webbrowser.open(url, new=2))
+        except webbrowser.Error:
+            return False
+    return False

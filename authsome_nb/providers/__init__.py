@@ -1,0 +1,166 @@
+"""Provider definitions as data: the bundled ones, plus overrides in the user's home.
+
+``$AUTHSOME_NB_HOME/providers/<name>.json`` (or ``.jsonc``) is deep-merged over the
+bundled definition of the same name, or defines a new provider.  A malformed file is refused
+with an error naming the file, the line (where it can be found) and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .._home import home_dir
+from ..errors import ProviderError, UnknownProviderError
+from . import _jsonc
+from ._schema import OAuthSettings, Provider, SchemaError, normalize_host, provider_from_mapping
+
+__all__ = [
+    "OAuthSettings",
+    "Provider",
+    "list_providers",
+    "load_provider",
+    "normalize_host",
+    "override_dir",
+]
+
+BUNDLED_DIR = Path(__file__).parent
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+_cache: dict[tuple[str, str], tuple[tuple, Provider]] = {}
+
+
+def override_dir(home: str | os.PathLike[str] | None = None) -> Path:
+    return home_dir(home) / "providers"
+
+
+def load_provider(name: str, home: str | os.PathLike[str] | None = None) -> Provider:
+    """The definition of ``name``: bundled, deep-merged with the user's override if any."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise UnknownProviderError(
+            f"{name!r} is not a provider name",
+            remedy="use a lowercase name such as 'microsoft'; `an.providers()` lists them",
+        )
+    bundled = _find(BUNDLED_DIR, name)
+    override = _find(override_dir(home), name)
+    if bundled is None and override is None:
+        known = ", ".join(p.name for p in list_providers(home)) or "none"
+        raise UnknownProviderError(
+            f"No provider named '{name}' (known: {known})",
+            remedy=f"check the spelling, or add {override_dir(home) / (name + '.json')}",
+        )
+    signature = tuple(_signature(p) for p in (bundled, override) if p is not None)
+    key = (str(home_dir(home)), name)
+    cached = _cache.get(key)
+    if cached and cached[0] == signature:
+        return cached[1]
+    provider = _build(name, bundled, override)
+    _cache[key] = (signature, provider)
+    return provider
+
+
+def list_providers(home: str | os.PathLike[str] | None = None) -> list[Provider]:
+    """Every provider known here, bundled and user-defined, sorted by name."""
+    names: set[str] = set()
+    for folder in (BUNDLED_DIR, override_dir(home)):
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.suffix in (".json", ".jsonc") and _NAME.match(path.stem):
+                    names.add(path.stem)
+    return [load_provider(n, home) for n in sorted(names)]
+
+
+def _find(folder: Path, name: str) -> Path | None:
+    found = [p for p in (folder / f"{name}.json", folder / f"{name}.jsonc") if p.is_file()]
+    if len(found) > 1:
+        raise ProviderError(
+            f"both {found[0].name} and {found[1].name} exist",
+            path=str(found[0].parent),
+            remedy="keep one of the two files",
+        )
+    return found[0] if found else None
+
+
+def _signature(path: Path) -> tuple:
+    st = path.stat()
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def _read(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProviderError("is not UTF-8 text", path=str(path)) from exc
+    except OSError as exc:
+        raise ProviderError(f"cannot be read ({exc.strerror})", path=str(path)) from exc
+    try:
+        data = _jsonc.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProviderError(
+            f"is not valid JSON: {exc.msg} (column {exc.colno})",
+            path=str(path),
+            line=exc.lineno,
+            remedy="fix the syntax; JSONC comments (// and /* */) and trailing commas are allowed",
+        ) from None
+    if not isinstance(data, dict):
+        raise ProviderError("must contain a JSON object", path=str(path), line=1)
+    return data, text
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Objects merge key by key; anything else (lists, strings, null) in ``override`` wins."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _build(name: str, bundled: Path | None, override: Path | None) -> Provider:
+    data: dict[str, Any] = {}
+    texts: list[tuple[Path, str, dict[str, Any]]] = []
+    for path in (bundled, override):
+        if path is None:
+            continue
+        layer, text = _read(path)
+        texts.append((path, text, layer))
+        data = deep_merge(data, layer)
+    if override is not None and data.get("name", name) != name:
+        raise ProviderError(
+            f"'name' is {data.get('name')!r} but the file is named {name}",
+            path=str(override),
+            line=_jsonc.line_of_key(texts[-1][1], "name"),
+            field="name",
+        )
+    data.setdefault("name", name)
+    sources = tuple(str(p) for p, _, _ in texts)
+    try:
+        return provider_from_mapping(data, sources)
+    except SchemaError as exc:
+        # Blame the last file that set the field (the override, usually).
+        culprit, text = texts[-1][0], texts[-1][1]
+        for path, layer_text, layer in reversed(texts):
+            if _has_field(layer, exc.field):
+                culprit, text = path, layer_text
+                break
+        raise ProviderError(
+            str(exc),
+            path=str(culprit),
+            line=_jsonc.line_of_key(text, exc.field) if exc.field else None,
+            field=exc.field or None,
+            remedy="see the provider schema in README.md (Configuration → Provider definitions)",
+        ) from None
+
+
+def _has_field(layer: Mapping[str, Any], dotted: str) -> bool:
+    node: Any = layer
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True

@@ -1,0 +1,369 @@
+"""The public verbs: sign in, list, get a token, export, sign out.
+
+A :class:`Session` binds one home folder (one encrypted store).  The module-level functions
+of ``authsome_nb`` use one session per ``AUTHSOME_NB_HOME``; tests and servers may hold
+their own.
+
+The token hot path (:meth:`Session.token`) is a ``stat`` of the store and a dict lookup.
+Only when no valid token is in memory does it reload the store, and only when the store has
+none either does it refresh — under the store's inter-process lock, after reloading again,
+so that N kernels reaching expiry together make one refresh between them and nobody uses a
+refresh token another process has just rotated away.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ._connection import AccessToken, Connection
+from ._home import home_dir
+from ._profile import fetch_profile
+from ._token_index import TokenIndex, expiry_of, wanted_keys
+from .errors import (
+    ConfigurationError,
+    ConsentRequiredError,
+    NotSignedInError,
+    ReauthenticationRequired,
+    TokenError,
+)
+from .flows import SignInRequest, sign_in
+from .flows._aadsts import error_from_result
+from .flows._events import EventHandler, SignedIn, print_event
+from .flows._msal_app import build_app
+from .flows._scopes import covers, dedupe
+from .providers import Provider, load_provider
+from .store import EncryptedStore
+
+DEFAULT_PROVIDER = "microsoft"
+DEFAULT_CONNECTION = "default"
+
+
+class Session:
+    """Sign-ins and tokens for the store in ``home`` (default: ``$AUTHSOME_NB_HOME``)."""
+
+    def __init__(self, home: str | os.PathLike[str] | None = None) -> None:
+        self.home: Path = home_dir(home)
+        self.store = EncryptedStore(self.home)
+        self._index = TokenIndex()
+        self._apps: dict[str, Any] = {}
+        self._lock = threading.RLock()
+
+    # -- the hot path --------------------------------------------------------------------
+    def token(
+        self,
+        provider: str = DEFAULT_PROVIDER,
+        connection: str = DEFAULT_CONNECTION,
+        scopes: Iterable[str] | None = None,
+    ) -> AccessToken:
+        """A valid access token (refreshed if needed) as a masked ``str``."""
+        key = f"{provider}/{connection}"
+        wanted = None if scopes is None else wanted_keys(_as_list(scopes))
+        store = self.store
+        if store.is_current() and self._index.generation == store.generation:
+            token = self._index.lookup(key, wanted)
+            if token is not None:
+                return token
+        return self._token_slow(provider, connection, scopes, wanted)
+
+    def _token_slow(self, provider: str, connection: str, scopes, wanted) -> AccessToken:
+        key = f"{provider}/{connection}"
+        with self._lock:
+            self._sync_index()
+            token = self._index.lookup(key, wanted)
+            if token is not None:
+                return token
+            if not self._index.knows(key):
+                raise _not_signed_in(provider, connection)
+        return self.refresh(provider, connection, scopes)
+
+    def refresh(
+        self,
+        provider: str = DEFAULT_PROVIDER,
+        connection: str = DEFAULT_CONNECTION,
+        scopes: Iterable[str] | None = None,
+        *,
+        stale: str | None = None,
+        claims_challenge: str | None = None,
+    ) -> AccessToken:
+        """Refresh under the store lock; with ``stale``, only if that token is still the current one.
+
+        ``stale`` is how a 401 from an API asks for a new token: if another process already
+        replaced it, its token is returned and no request is made.
+        """
+        key = f"{provider}/{connection}"
+        wanted = None if scopes is None else wanted_keys(_as_list(scopes))
+        with self._lock, self.store.transaction() as tx:
+            self._sync_index()
+            current = self._index.lookup(key, wanted)
+            if current is not None and (stale is None or current != stale):
+                return current
+            record = tx.connections.get(key)
+            if record is None:
+                raise _not_signed_in(provider, connection)
+            request_scopes = list(_as_list(scopes)) if scopes is not None else list(record["scopes"])
+            result = self._acquire_silent(record, request_scopes, force=stale is not None or
+                                          claims_challenge is not None, claims=claims_challenge)
+            if "access_token" not in result:
+                error = _refresh_error(result, provider, connection, request_scopes)
+                if record.get("refresh_error") != error.message.splitlines()[0]:
+                    record["refresh_error"] = error.message.splitlines()[0]
+                    tx.save()
+                raise error
+            app = self._apps[key][1]
+            if app.token_cache.has_state_changed or record.get("refresh_error"):
+                record["msal_cache"] = json.loads(app.token_cache.serialize())
+                record["last_refresh"] = time.time()
+                record.pop("refresh_error", None)
+                tx.save()
+        expires_at = time.time() + int(result.get("expires_in", 0))
+        return AccessToken(result["access_token"], provider=provider, connection=connection,
+                           expires_at=expires_at, scopes=tuple(str(result.get("scope", "")).split()))
+
+    def _acquire_silent(self, record: dict, scopes: list[str], *, force: bool, claims: str | None) -> dict:
+        key = f"{record['provider']}/{record['connection']}"
+        app = self._app_for(record)
+        app.token_cache.deserialize(json.dumps(record.get("msal_cache") or {}))
+        accounts = [a for a in app.get_accounts() if a.get("home_account_id") == record.get("home_account_id")]
+        if not accounts:
+            return {"error": "no_account", "error_description": f"{key} holds no account"}
+        result = app.acquire_token_silent_with_error(
+            scopes, accounts[0], force_refresh=force, claims_challenge=claims
+        )
+        return result or {"error": "no_refresh_token", "error_description": "no refresh token is cached"}
+
+    def _app_for(self, record: dict):
+        import msal
+
+        key = f"{record['provider']}/{record['connection']}"
+        identity = (record["client_id"], record["authority"], record.get("client_secret"))
+        cached = self._apps.get(key)
+        if cached is None or cached[0] != identity:
+            app = build_app(record["client_id"], record["authority"], token_cache=msal.SerializableTokenCache(),
+                            client_secret=record.get("client_secret"))
+            cached = self._apps[key] = (identity, app)
+        return cached[1]
+
+    def _sync_index(self) -> None:
+        data = self.store.data()
+        if self._index.generation != self.store.generation:
+            self._index.rebuild(data["connections"], self.store.generation)
+
+    # -- sign-in -------------------------------------------------------------------------
+    def login(
+        self,
+        provider: str = DEFAULT_PROVIDER,
+        connection: str = DEFAULT_CONNECTION,
+        *,
+        flow: str = "auto",
+        scopes: str | Iterable[str] | None = None,
+        services: str | Iterable[str] | None = None,
+        tenant: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        open_browser: bool | Any = True,
+        timeout: float = 300,
+        force: bool = False,
+        on_event: EventHandler | None = None,
+        cancel: threading.Event | None = None,
+        redirect: Any = None,
+    ) -> Connection:
+        """Sign in (or reuse a valid sign-in) and store the connection; see the README."""
+        _check_name(connection)
+        if flow not in ("auto", "pkce", "device"):
+            raise ConfigurationError(f"Unknown flow {flow!r}", remedy="use flow='auto', 'pkce' or 'device'")
+        emit = on_event or print_event
+        definition = load_provider(provider, self.home)
+        if not definition.is_microsoft:
+            raise ConfigurationError(
+                f"Sign-in for '{provider}' (engine {definition.engine!r}) is not supported yet",
+                remedy="authsome_nb signs in to Microsoft through MSAL; other providers can be listed only",
+            )
+        from .flows._scopes import resolve_scopes
+
+        wanted = resolve_scopes(definition, scopes, services)
+        key = f"{provider}/{connection}"
+        existing = self._record(key)
+        login_hint = None
+        if existing is not None and not force:
+            same_place = tenant is None or existing["authority"] == definition.authority_for(tenant)
+            if covers(existing["scopes"], wanted) and same_place:
+                try:
+                    self.token(provider, connection)
+                    found = self._connection_of(self._record(key))
+                    emit(SignedIn(provider, connection, found.username, found.display_name))
+                    return found
+                except TokenError:
+                    pass  # the stored sign-in no longer works: sign in again below
+            wanted = dedupe([*existing["scopes"], *wanted])  # incremental consent keeps old scopes
+            login_hint = existing.get("username")
+        resolved_id = resolve_client_id(definition, client_id)
+        authority = definition.authority_for(tenant)
+        request = SignInRequest(
+            client_id=resolved_id, authority=authority, scopes=list(wanted), flow=flow,
+            supports_device_code=bool(definition.oauth and definition.oauth.supports_device_code),
+            client_secret=client_secret, open_browser=open_browser, timeout=timeout,
+            on_event=emit, cancel=cancel, redirect=redirect, login_hint=login_hint,
+        )
+        outcome = sign_in(request)
+        profile = fetch_profile(definition.api_base or "https://graph.microsoft.com/v1.0",
+                                outcome.result["access_token"])
+        claims = outcome.result.get("id_token_claims") or {}
+        now = time.time()
+        record = {
+            "provider": provider,
+            "connection": connection,
+            "client_id": resolved_id,
+            "authority": authority,
+            "scopes": list(wanted),
+            "flow": outcome.flow,
+            "home_account_id": outcome.account.get("home_account_id"),
+            "username": profile.get("userPrincipalName") or profile.get("mail")
+            or claims.get("preferred_username"),
+            "display_name": profile.get("displayName") or claims.get("name"),
+            "tenant_id": claims.get("tid") or outcome.account.get("realm"),
+            "created_at": existing["created_at"] if existing and not force else now,
+            "last_refresh": now,
+            "msal_cache": outcome.cache,
+        }
+        if client_secret:
+            record["client_secret"] = client_secret
+        with self._lock, self.store.transaction() as tx:
+            tx.connections[key] = record
+            tx.save()
+        self._apps.pop(key, None)
+        found = self._connection_of(record)
+        emit(SignedIn(provider, connection, found.username, found.display_name))
+        return found
+
+    # -- the rest of the verbs -----------------------------------------------------------
+    def logout(self, provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION) -> bool:
+        """Remove the connection, its account and all its tokens; False if it did not exist."""
+        key = f"{provider}/{connection}"
+        with self._lock, self.store.transaction() as tx:
+            removed = tx.connections.pop(key, None)
+            if removed is not None:
+                tx.save()
+        self._apps.pop(key, None)
+        return removed is not None
+
+    def connections(self, provider: str | None = None) -> list[Connection]:
+        data = self.store.data()
+        found = [self._connection_of(r) for r in data["connections"].values()
+                 if provider is None or r["provider"] == provider]
+        return sorted(found, key=lambda c: (c.provider, c.connection))
+
+    def get(self, provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION) -> Connection:
+        record = self._record(f"{provider}/{connection}")
+        if record is None:
+            raise _not_signed_in(provider, connection)
+        return self._connection_of(record)
+
+    def export(self, provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION, *,
+               include_refresh_token: bool = False) -> list[str]:
+        """Set the provider's env vars in this process; returns their names (never the values)."""
+        definition = load_provider(provider, self.home)
+        names = definition.export_env
+        if "access_token" not in names:
+            raise ConfigurationError(f"The provider '{provider}' defines no export env var")
+        os.environ[names["access_token"]] = self.token(provider, connection).value
+        exported = [names["access_token"]]
+        if include_refresh_token:
+            if "refresh_token" not in names:
+                raise ConfigurationError(f"The provider '{provider}' defines no refresh-token env var")
+            record = self._record(f"{provider}/{connection}") or {}
+            secrets = [v.get("secret") for v in ((record.get("msal_cache") or {}).get("RefreshToken") or {}).values()]
+            if not secrets:
+                raise ReauthenticationRequired(f"{provider}/{connection} holds no refresh token",
+                                               remedy=f"sign in again: an.login({provider!r}, {connection!r})")
+            os.environ[names["refresh_token"]] = secrets[0]
+            exported.append(names["refresh_token"])
+        return exported
+
+    def key_source(self) -> str:
+        """Which key protects the store (e.g. ``key file /home/me/.authsome_nb/store.key``)."""
+        return self.store.key_source_label()
+
+    def reset_store(self) -> Path | None:
+        """Move an unreadable store aside (kept, not deleted) and start empty; returns where it went."""
+        with self._lock:
+            moved = self.store.reset()
+            self._apps.clear()
+            return moved
+
+    # -- helpers -------------------------------------------------------------------------
+    def _record(self, key: str) -> dict | None:
+        return self.store.data()["connections"].get(key)
+
+    def _connection_of(self, record: dict) -> Connection:
+        return Connection(
+            provider=record["provider"], connection=record["connection"],
+            username=record.get("username"), display_name=record.get("display_name"),
+            tenant_id=record.get("tenant_id"), scopes=tuple(record.get("scopes", ())),
+            expires_at=expiry_of(record), created_at=record.get("created_at"),
+            last_refresh=record.get("last_refresh"), client_id=record.get("client_id"),
+            authority=record.get("authority"), flow=record.get("flow"),
+            refresh_error=record.get("refresh_error"),
+        )
+
+
+def resolve_client_id(provider: Provider, explicit: str | None) -> str:
+    """Argument, then the provider's env var (``MICROSOFT_OAUTH_CLIENT_ID``), then its file."""
+    env_name = provider.client_id_env or f"{provider.name.upper()}_OAUTH_CLIENT_ID"
+    value = explicit or os.environ.get(env_name) or provider.client_id
+    if value:
+        return value.strip()
+    raise ConfigurationError(
+        f"{provider.display_name} OAuth not configured: no client id "
+        f"(set {env_name}, pass client_id=, or add \"client_id\" to the provider override file)",
+        remedy="register an app in the Azure portal (Microsoft Entra ID → App registrations → New "
+        "registration; accounts in any organizational directory and personal Microsoft accounts; "
+        "platform 'Mobile and desktop applications' with redirect URI http://localhost/callback), "
+        f"then export {env_name}=<Application (client) ID>. `%authsome setup {provider.name}` "
+        "prints every step",
+    )
+
+
+def _as_list(scopes: str | Iterable[str]) -> list[str]:
+    if isinstance(scopes, str):
+        return scopes.replace(",", " ").split()
+    return list(scopes)
+
+
+def _check_name(connection: str) -> None:
+    if not isinstance(connection, str) or not connection or "/" in connection or len(connection) > 64:
+        raise ConfigurationError(
+            f"{connection!r} is not a connection name",
+            remedy="use a short name without '/', such as 'work' or 'personal'",
+        )
+
+
+def _not_signed_in(provider: str, connection: str) -> NotSignedInError:
+    return NotSignedInError(
+        f"Not signed in: no connection {provider}/{connection} in this store",
+        remedy=f"sign in with an.login({provider!r}, connection={connection!r}) "
+        f"or `%authsome login {provider} --connection {connection}`",
+    )
+
+
+def _refresh_error(result: dict, provider: str, connection: str, scopes: list[str]) -> TokenError:
+    login = f"an.login({provider!r}, connection={connection!r})"
+    if result.get("error") in ("no_account", "no_refresh_token"):
+        return ReauthenticationRequired(
+            f"Token refresh failed for {provider}/{connection}: {result['error_description']}",
+            remedy=f"sign in again: {login}",
+        )
+    base = error_from_result(result, context=f"Token refresh failed for {provider}/{connection}")
+    if isinstance(base, ConsentRequiredError):
+        return ConsentRequiredError(
+            base.message, aadsts=base.aadsts, error=base.error,
+            remedy=f"sign in again to consent to the new scopes: an.login({provider!r}, "
+            f"connection={connection!r}, scopes={scopes!r})",
+        )
+    remedy = f"sign in again: {login}" + (f" ({base.remedy})" if base.remedy else "")
+    return ReauthenticationRequired(base.message, aadsts=base.aadsts, error=base.error, remedy=remedy)

@@ -1,0 +1,245 @@
+"""The encrypted store file: read when it changed, write merged and atomically, refuse safely.
+
+* Change detection is one ``stat``: the (inode, mtime, size) of the file.  Every write is a
+  rename of a new file, so the inode changes even when the clock's resolution does not.
+* ``transaction()`` takes the inter-process lock, reloads if another process wrote, lets the
+  caller change the decoded dict, and writes only if asked — so two kernels changing
+  different connections at the same moment both survive (merged read-modify-write).
+* A write goes to a temp file in the same folder, is fsynced, renamed over the store and
+  the folder fsynced: a kill -9 at any point leaves the old store or the new one.
+* A file that fails to decrypt (tampered, wrong key, foreign, newer format) is refused with
+  a clear error and left byte-for-byte as it was; ``reset()`` moves it aside, never deletes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .._home import ensure_private_dir
+from ..errors import StoreDecryptError, StoreError, StoreVersionError
+from ._envelope import EnvelopeError, Header, KdfParams, open_sealed, read_header, seal
+from ._keys import KeySource, resolve_key_source
+from ._lock import InterProcessLock
+
+STORE_FILE = "credentials.enc"
+LOCK_FILE = "credentials.lock"
+_TMP_PREFIX = ".credentials-"
+
+
+def _empty() -> dict[str, Any]:
+    return {"connections": {}}
+
+
+class EncryptedStore:
+    """One profile's store in ``home``; safe to share between threads and processes."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self.path = self.home / STORE_FILE
+        self.lock = InterProcessLock(self.home / LOCK_FILE)
+        self.generation = 0  # bumped whenever the in-memory data changes
+        self._data: dict[str, Any] = _empty()
+        self._signature: tuple | None = None
+        self._loaded = False
+        self._key_source: KeySource | None = None
+        self._key: bytes | None = None
+        self._kdf = KdfParams()
+        self._mutex = threading.RLock()
+
+    # -- reading -------------------------------------------------------------------------
+    def signature(self) -> tuple | None:
+        """One ``stat``: what identifies the file's current version (None when absent)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def is_current(self) -> bool:
+        """True when memory holds the file's latest version (the token hot path's only I/O)."""
+        return self._loaded and self.signature() == self._signature
+
+    def data(self) -> dict[str, Any]:
+        """The decoded store, reloaded first if another process changed it.  Do not mutate."""
+        with self._mutex:
+            if not self.is_current():
+                self._load()
+            return self._data
+
+    def _load(self) -> None:
+        try:
+            with open(self.path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                blob = handle.read()
+        except FileNotFoundError:
+            self._data, self._signature, self._loaded = _empty(), None, True
+            self.generation += 1
+            return
+        except OSError as exc:
+            raise StoreError(f"Cannot read the store {self.path}: {exc.strerror}") from None
+        data = self._decrypt(blob)
+        self._data = data
+        self._signature = (st.st_ino, st.st_mtime_ns, st.st_size)
+        self._loaded = True
+        self.generation += 1
+
+    def _decrypt(self, blob: bytes) -> dict[str, Any]:
+        source_label = "unknown"
+        try:
+            header, _ = read_header(blob)
+            source = self.key_source_for(header)
+            source_label = source.label
+            key, kdf = source.key_for(header)
+            plaintext = open_sealed(blob, key)
+        except EnvelopeError as exc:
+            raise self._refusal(exc, source_label) from None
+        try:
+            data = json.loads(plaintext)
+            if not isinstance(data.get("connections"), dict):
+                raise ValueError("no connections")
+        except (ValueError, AttributeError):
+            raise StoreDecryptError(
+                f"The store {self.path} decrypted but its content is not a store",
+                remedy="move it aside with an.reset_store() (it is kept, not deleted) and sign in again",
+            ) from None
+        self._key, self._kdf = key, kdf
+        return data
+
+    def _refusal(self, exc: EnvelopeError, source_label: str) -> StoreError:
+        if exc.reason == "version":
+            return StoreVersionError(
+                f"The store {self.path} was {exc}",
+                remedy="upgrade authsome-nb (pip install -U authsome-nb); the file was left untouched",
+            )
+        written_by = f" It was written with the {exc.header.kind_name}." if exc.header else ""
+        if exc.reason == "wrong_key":
+            return StoreDecryptError(
+                f"The store {self.path} cannot be decrypted with the key from {source_label}: "
+                f"{exc}.{written_by}",
+                remedy="set the key (or passphrase) that wrote it; or an.reset_store() / "
+                "`%authsome reset` to move it aside (kept, not deleted) and sign in again",
+            )
+        return StoreDecryptError(
+            f"The store {self.path} was refused ({exc}); key source: {source_label}.{written_by} "
+            "The file was left untouched.",
+            remedy="an.reset_store() / `%authsome reset` moves it aside (kept, not deleted); "
+            "then sign in again",
+        )
+
+    # -- keys ----------------------------------------------------------------------------
+    def key_source_for(self, header: Header | None) -> KeySource:
+        if self._key_source is None:
+            self._key_source = resolve_key_source(self.home, header)
+        return self._key_source
+
+    def key_source_label(self) -> str:
+        """Which key source is (or would be) in use, e.g. ``key file ~/.authsome_nb/store.key``."""
+        header = None
+        if self._key_source is None:
+            try:
+                with open(self.path, "rb") as handle:
+                    header, _ = read_header(handle.read(256))
+            except (OSError, EnvelopeError):
+                header = None
+        return self.key_source_for(header).label
+
+    # -- writing -------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Lock, reload if needed, yield the data to change; write if ``tx.save()`` was called."""
+        ensure_private_dir(self.home)
+        with self._mutex, self.lock:
+            if not self.is_current():
+                self._load()
+            tx = Transaction(self._data)
+            try:
+                yield tx
+            except BaseException:
+                self._loaded = False  # the caller may have half-changed the dict: reload next time
+                raise
+            if tx.dirty:
+                self._write(self._data)
+
+    def _write(self, data: dict[str, Any]) -> None:
+        ensure_private_dir(self.home)
+        self._remove_orphaned_temp_files()
+        if self._key is None:  # a new store: nothing was decrypted yet
+            self._key, self._kdf = self.key_source_for(None).key_for(None)
+        assert self._key_source is not None
+        blob = seal(json.dumps(data, separators=(",", ":")).encode(), self._key, self._key_source.kind,
+                    self._kdf)
+        fd, tmp = tempfile.mkstemp(dir=self.home, prefix=_TMP_PREFIX, suffix=".tmp")  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(self.home)
+        self._signature = self.signature()
+        self._loaded = True
+        self.generation += 1
+
+    def _remove_orphaned_temp_files(self) -> None:
+        # Writers only write under the lock we hold: any temp file here was left by a killed one.
+        for path in self.home.glob(_TMP_PREFIX + "*.tmp"):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+    def reset(self) -> Path | None:
+        """Move the store aside (``credentials.enc.broken-<time>``) and start empty."""
+        ensure_private_dir(self.home)
+        with self._mutex, self.lock:
+            moved = None
+            if self.path.exists():
+                moved = self.path.with_name(f"{STORE_FILE}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+                n = 1
+                while moved.exists():
+                    moved = moved.with_name(f"{moved.name}-{n}")
+                    n += 1
+                os.replace(self.path, moved)
+                _fsync_dir(self.home)
+            self._data, self._signature, self._loaded = _empty(), None, True
+            self._key = None
+            self._key_source = None
+            self.generation += 1
+            return moved
+
+
+class Transaction:
+    """The data of a locked store; call ``save()`` to have it written on exit."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.dirty = False
+
+    @property
+    def connections(self) -> dict[str, Any]:
+        return self.data["connections"]
+
+    def save(self) -> None:
+        self.dirty = True
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # pragma: no cover
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

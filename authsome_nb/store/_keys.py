@@ -1,0 +1,192 @@
+"""Where the store's 256-bit key comes from: small strategy objects, tried in order.
+
+1. ``AUTHSOME_NB_KEY``: base64 of 32 bytes (CI, containers, a secret manager).
+2. ``AUTHSOME_NB_PASSPHRASE``: scrypt-derived; the salt lives in the store's header.
+3. The OS keyring, only when a real backend exists (macOS Keychain, Windows Credential
+   Locker, a running Secret Service).  ``keyring``'s fail, null and plaintext backends are
+   refused: a headless server falls through to 4 instead of failing or storing in clear.
+4. A ``0600`` key file in the home folder, created once (atomically: two kernels starting
+   together agree on one key).
+
+The explicit sources (1, 2) always win.  Between the automatic ones (3, 4) an existing
+store keeps the source that wrote it, so installing a keyring later does not lock you out.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigurationError, StoreError
+from ._envelope import KEY_BYTES, Header, KdfParams
+
+KEY_ENV = "AUTHSOME_NB_KEY"
+PASSPHRASE_ENV = "AUTHSOME_NB_PASSPHRASE"
+KEYRING_ENV = "AUTHSOME_NB_KEYRING"  # "0" disables the keyring
+KEY_FILE_NAME = "store.key"
+KEYRING_SERVICE = "authsome_nb"
+SCRYPT = KdfParams(log2_n=15, r=8, p=1)
+
+_derived: dict[tuple[bytes, bytes, int, int, int], bytes] = {}
+
+
+@dataclass(frozen=True)
+class EnvKey:
+    kind = 1
+    value: str
+
+    @property
+    def label(self) -> str:
+        return f"{KEY_ENV} (environment variable)"
+
+    def key_for(self, header: Header | None) -> tuple[bytes, KdfParams]:
+        return decode_key(self.value, KEY_ENV), KdfParams()
+
+
+@dataclass(frozen=True)
+class Passphrase:
+    kind = 2
+    value: str
+
+    @property
+    def label(self) -> str:
+        return f"{PASSPHRASE_ENV} (scrypt)"
+
+    def key_for(self, header: Header | None) -> tuple[bytes, KdfParams]:
+        if header is not None and header.kind == self.kind and header.kdf.salt:
+            kdf = header.kdf
+        else:
+            kdf = KdfParams(SCRYPT.log2_n, SCRYPT.r, SCRYPT.p, os.urandom(16))
+        cache_key = (hashlib.sha256(self.value.encode()).digest(), kdf.salt, kdf.log2_n, kdf.r, kdf.p)
+        key = _derived.get(cache_key)
+        if key is None:
+            key = hashlib.scrypt(
+                self.value.encode(), salt=kdf.salt, n=1 << kdf.log2_n, r=kdf.r, p=kdf.p,
+                maxmem=256 * 1024 * 1024, dklen=KEY_BYTES,
+            )
+            _derived[cache_key] = key
+        return key, kdf
+
+
+@dataclass(frozen=True)
+class KeyringKey:
+    kind = 3
+    account: str
+    backend_name: str
+
+    @property
+    def label(self) -> str:
+        return f"OS keyring ({self.backend_name})"
+
+    def key_for(self, header: Header | None) -> tuple[bytes, KdfParams]:
+        import keyring
+
+        stored = keyring.get_password(KEYRING_SERVICE, self.account)
+        if stored is None:
+            stored = base64.b64encode(os.urandom(KEY_BYTES)).decode()
+            keyring.set_password(KEYRING_SERVICE, self.account, stored)
+        return decode_key(stored, self.label), KdfParams()
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    kind = 4
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return f"key file {self.path}"
+
+    def key_for(self, header: Header | None) -> tuple[bytes, KdfParams]:
+        if not self.path.exists():
+            _create_key_file(self.path)
+        try:
+            text = self.path.read_text().strip()
+        except OSError as exc:
+            raise StoreError(f"Cannot read the key file {self.path}: {exc.strerror}") from None
+        return decode_key(text, str(self.path)), KdfParams()
+
+
+KeySource = EnvKey | Passphrase | KeyringKey | KeyFile
+
+
+def decode_key(text: str, origin: str) -> bytes:
+    """32 bytes from standard or URL-safe base64; anything else is a configuration error."""
+    cleaned = text.strip()
+    cleaned += "=" * (-len(cleaned) % 4)
+    key = b""
+    for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        try:
+            key = decode(cleaned.encode("ascii"))
+            break
+        except (binascii.Error, ValueError):
+            continue
+    if len(key) != KEY_BYTES:
+        raise ConfigurationError(
+            f"{origin} is not base64 of 32 bytes",
+            remedy='create one with: python -c "import os,base64;'
+            'print(base64.b64encode(os.urandom(32)).decode())"',
+        )
+    return key
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new random key so that it appears complete or not at all (link is atomic)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        os.write(fd, base64.b64encode(os.urandom(KEY_BYTES)) + b"\n")
+        os.fsync(fd)
+        os.close(fd)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process won the race: use its key
+    finally:
+        os.unlink(tmp)
+
+
+def usable_keyring_backend() -> str | None:
+    """The name of a real keyring backend, or None (not installed, disabled, fail/plaintext)."""
+    if os.environ.get(KEYRING_ENV, "").lower() in ("0", "false", "no", "off"):
+        return None
+    try:
+        import keyring
+        from keyring.backends import chainer
+    except Exception:  # noqa: BLE001 - keyring is optional and may fail to import on odd systems
+        return None
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # noqa: BLE001
+        return None
+    backends = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
+    real = [b for b in backends if _is_real(b)]
+    return type(real[0]).__module__ + "." + type(real[0]).__name__ if real else None
+
+
+def _is_real(backend) -> bool:
+    module = type(backend).__module__
+    if module.startswith(("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")):
+        return False
+    return "plaintext" not in type(backend).__name__.lower()
+
+
+def resolve_key_source(home: Path, existing: Header | None) -> KeySource:
+    """The key source in force for the store in ``home`` (see the module docstring)."""
+    if os.environ.get(KEY_ENV):
+        return EnvKey(os.environ[KEY_ENV])
+    if os.environ.get(PASSPHRASE_ENV):
+        return Passphrase(os.environ[PASSPHRASE_ENV])
+    key_file = KeyFile(home / KEY_FILE_NAME)
+    if existing is not None and existing.kind == KeyFile.kind and key_file.path.exists():
+        return key_file
+    backend = usable_keyring_backend()
+    if backend is not None and not (existing is None and key_file.path.exists()):
+        return KeyringKey(account=f"store-key:{home.resolve()}", backend_name=backend)
+    return key_file

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Two commands for a fresh machine that has nothing but Python 3.11+:
+
+    python3 dev.py demo    # the emulator, a device-code sign-in, your mail in a DataFrame
+    python3 dev.py test    # the whole test suite (what CI runs)
+
+Both create ``.venv`` next to this file on first use and install the project into it.
+Extra arguments after ``test`` go to pytest (``python3 dev.py test -k store -x``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed"
+
+
+def run(*args: str | os.PathLike[str], **kwargs) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, **kwargs)
+
+
+def ensure_venv(extras: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"authsome_nb needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        print(f"Creating {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    inputs = [ROOT / "pyproject.toml"]
+    wanted = extras + ":" + ":".join(str(p.stat().st_mtime_ns) for p in inputs)
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
+    STAMP.write_text(wanted)
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's chromium; install it where we can (root + apt)."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "update", "-q", env=env)
+        run("apt-get", "install", "-y", "-q", "chromium", env=env)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "help"
+    if command == "test":
+        ensure_venv("test")
+        ensure_chromium()
+        return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
+    if command == "demo":
+        ensure_venv("test")
+        return subprocess.call([str(PYTHON), "-m", "authsome_nb.demo", *argv[1:]], cwd=ROOT)
+    print(__doc__)
+    return 0 if command in ("help", "-h", "--help") else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
