@@ -23,6 +23,7 @@ _EXPORTS = {
     "connections": "._api",
     "get": "._api",
     "token": "._api",
+    "refresh": "._api",
     "export": "._api",
     "providers": "._api",
     "key_source": "._api",

@@ -57,6 +57,13 @@ def token(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION
     return current.token(provider, connection, scopes)
 
 
+def refresh(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION,
+            scopes: Iterable[str] | None = None, *, stale: str | None = None,
+            claims_challenge: str | None = None) -> AccessToken:
+    """Refresh now (one request for all processes); with ``stale``, only if it is still current."""
+    return session().refresh(provider, connection, scopes, stale=stale, claims_challenge=claims_challenge)
+
+
 def export(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION, *,
            include_refresh_token: bool = False) -> list[str]:
     return session().export(provider, connection, include_refresh_token=include_refresh_token)

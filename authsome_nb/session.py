@@ -109,18 +109,23 @@ class Session:
             request_scopes = list(_as_list(scopes)) if scopes is not None else list(record["scopes"])
             result = self._acquire_silent(record, request_scopes, force=stale is not None or
                                           claims_challenge is not None, claims=claims_challenge)
+            failure = None
             if "access_token" not in result:
-                error = _refresh_error(result, provider, connection, request_scopes)
-                if record.get("refresh_error") != error.message.splitlines()[0]:
-                    record["refresh_error"] = error.message.splitlines()[0]
+                # Remember the failure (the JupyterLab status bar shows it), then raise outside
+                # the transaction: raising inside would discard the write.
+                failure = _refresh_error(result, provider, connection, request_scopes)
+                if record.get("refresh_error") != failure.message.splitlines()[0]:
+                    record["refresh_error"] = failure.message.splitlines()[0]
                     tx.save()
-                raise error
-            app = self._apps[key][1]
-            if app.token_cache.has_state_changed or record.get("refresh_error"):
-                record["msal_cache"] = json.loads(app.token_cache.serialize())
-                record["last_refresh"] = time.time()
-                record.pop("refresh_error", None)
-                tx.save()
+            else:
+                app = self._apps[key][1]
+                if app.token_cache.has_state_changed or record.get("refresh_error"):
+                    record["msal_cache"] = json.loads(app.token_cache.serialize())
+                    record["last_refresh"] = time.time()
+                    record.pop("refresh_error", None)
+                    tx.save()
+        if failure is not None:
+            raise failure
         expires_at = time.time() + int(result.get("expires_in", 0))
         return AccessToken(result["access_token"], provider=provider, connection=connection,
                            expires_at=expires_at, scopes=tuple(str(result.get("scope", "")).split()))

@@ -38,7 +38,14 @@ def result_page(ok: bool, detail: str = "") -> bytes:
 
 
 class LoopbackRedirect:
-    """A one-shot listener; ``redirect_uri`` is ``http://localhost:<port>/callback``."""
+    """A one-shot listener; ``redirect_uri`` is ``http://localhost:<port>/callback``.
+
+    It asks for ``response_mode=form_post`` (RFC 9700 §4.3.1): the code then travels in a
+    POST body, not in a URL that browser history or a proxy log could keep.  A ``GET``
+    with the code in the query is accepted too.
+    """
+
+    response_mode = "form_post"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._result: dict[str, str] | None = None
@@ -131,11 +138,17 @@ class LoopbackRedirect:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                parts = urlsplit(self.path)
-                if parts.path != CALLBACK_PATH:
+                self._answer(urlsplit(self.path).query)
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = min(int(self.headers.get("Content-Length") or 0), 64 * 1024)
+                self._answer(self.rfile.read(length).decode("utf-8", "replace"))
+
+            def _answer(self, form: str) -> None:
+                if urlsplit(self.path).path != CALLBACK_PATH:
                     status, body = 404, result_page(False, "Unknown path.")
                 else:
-                    params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                    params = {k: v[0] for k, v in parse_qs(form).items()}
                     status, body = listener._accept(params)
                 self.send_response(status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")

@@ -36,7 +36,8 @@ def sign_in_with_pkce(
     """Run the auth-code flow; ``redirect`` is a LoopbackRedirect-like target (closed at the end)."""
     try:
         flow = app.initiate_auth_code_flow(
-            scopes, redirect_uri=redirect.redirect_uri, login_hint=login_hint, prompt=prompt
+            scopes, redirect_uri=redirect.redirect_uri, login_hint=login_hint, prompt=prompt,
+            response_mode=getattr(redirect, "response_mode", None),
         )
         redirect.expect_state(flow["state"])
         opened = _show(flow["auth_uri"], open_browser, browser_is_local)
