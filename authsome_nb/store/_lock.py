@@ -92,5 +92,5 @@ class InterProcessLock:
                     "try again in a moment",
                 )
             time.sleep(delay)
-            delay = min(delay * 2, 0.05)
+            delay = min(delay * 2, 0.005)  # short: a waiter should notice a release at once
         return fd
