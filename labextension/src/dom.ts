@@ -1,0 +1,53 @@
+/**
+ * A few lines instead of a UI framework: `h('div', {class: 'x'}, child, 'text')`.
+ * Text always goes in as text nodes, never as HTML, so an account name cannot
+ * inject markup.
+ */
+export type Child = Node | string | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | boolean | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === true) {
+      element.setAttribute(name, '');
+    } else if (typeof value === 'string') {
+      element.setAttribute(name, value);
+    }
+  }
+  for (const child of children) {
+    if (child) {
+      element.append(child);
+    }
+  }
+  return element;
+}
+
+/** "expires in 52 min" — the same words as the Python side's `describe_expiry`. */
+export function describeExpiry(expiresAt: number | null, now = Date.now() / 1000): string {
+  if (!expiresAt) {
+    return 'no access token';
+  }
+  const left = expiresAt - now;
+  if (left <= 0) {
+    return 'expired (refreshes on next use)';
+  }
+  if (left < 120) {
+    return `expires in ${Math.floor(left)} s`;
+  }
+  if (left < 7200) {
+    return `expires in ${Math.floor(left / 60)} min`;
+  }
+  return `expires in ${(left / 3600).toFixed(1)} h`;
+}
+
+/** A link only for http(s) URLs: anything else is shown as text. */
+export function safeLink(url: string, text: string): Node {
+  if (/^https?:\/\//i.test(url)) {
+    return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, text);
+  }
+  return document.createTextNode(text);
+}

@@ -1,0 +1,194 @@
+/**
+ * What the panel and the status bar show: the store's connections and the sign-in
+ * the panel started. One model for both, so they never disagree.
+ *
+ * It refetches when the server's event bus says the store changed (any kernel signed
+ * in or out, a refresh failed), after its own actions, and otherwise once a minute
+ * while the page is visible, as a safety net for a dropped event socket.
+ */
+import type { Event } from '@jupyterlab/services';
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import {
+  CONNECTIONS_EVENT,
+  cancelSignIn,
+  IConnection,
+  ILoginJob,
+  ISignInRequest,
+  listConnections,
+  signInStatus,
+  signOut,
+  startSignIn
+} from './api';
+
+const JOB_POLL_MS = 1000;
+
+export function isRunning(job: ILoginJob | null): boolean {
+  return job !== null && (job.status === 'starting' || job.status === 'waiting');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class ConnectionsModel {
+  constructor(events?: Event.IManager) {
+    this._poll = new Poll({
+      factory: () => this._fetch(),
+      frequency: { interval: 60 * 1000, backoff: true, max: 5 * 60 * 1000 },
+      name: 'authsome-nb:connections',
+      standby: 'when-hidden'
+    });
+    this._events = events ?? null;
+    this._events?.stream.connect(this._onEvent, this);
+  }
+
+  /** Emitted whenever connections, the fetch error or the sign-in job change. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get connections(): readonly IConnection[] {
+    return this._connections;
+  }
+
+  /** Connections whose last silent refresh failed (the status bar warns then). */
+  get failing(): readonly IConnection[] {
+    return this._connections.filter(c => c.refresh_error);
+  }
+
+  /** Why the last fetch failed, or null. */
+  get error(): string | null {
+    return this._error;
+  }
+
+  get loaded(): boolean {
+    return this._loaded;
+  }
+
+  /** The panel's current (or last finished) sign-in. */
+  get job(): ILoginJob | null {
+    return this._job;
+  }
+
+  /**
+   * Fetch now; resolves once the connections are current. A refresh asked for while
+   * a fetch runs fetches once more afterwards, so no change is missed.
+   */
+  refresh(): Promise<void> {
+    this._stale = true;
+    if (!this._fetching) {
+      this._fetching = (async () => {
+        while (this._stale) {
+          this._stale = false;
+          await this._fetch().catch(() => undefined);
+        }
+      })().finally(() => {
+        this._fetching = null;
+      });
+    }
+    return this._fetching;
+  }
+
+  async signOut(connection: IConnection): Promise<void> {
+    await signOut(connection.provider, connection.connection);
+    await this.refresh();
+  }
+
+  async signIn(request: ISignInRequest): Promise<void> {
+    if (isRunning(this._job)) {
+      return;
+    }
+    this._setJob({
+      id: '',
+      provider: request.provider ?? 'microsoft',
+      connection: request.connection ?? 'default',
+      status: 'starting',
+      message: 'Starting the sign-in…',
+      device_code: null,
+      account: null,
+      error: null,
+      outcome: null
+    });
+    let job: ILoginJob;
+    try {
+      job = await startSignIn(request);
+    } catch (error) {
+      this._setJob({ ...this._job!, status: 'failed', error: messageOf(error) });
+      return;
+    }
+    this._setJob(job);
+    await this._follow(job.id);
+  }
+
+  async cancelSignIn(): Promise<void> {
+    if (this._job && isRunning(this._job) && this._job.id) {
+      this._setJob(await cancelSignIn(this._job.id));
+    }
+  }
+
+  /** Forget a finished sign-in (the panel's "Dismiss"). */
+  dismissJob(): void {
+    if (!isRunning(this._job)) {
+      this._setJob(null);
+    }
+  }
+
+  get isDisposed(): boolean {
+    return this._poll.isDisposed;
+  }
+
+  dispose(): void {
+    this._events?.stream.disconnect(this._onEvent, this);
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  private async _follow(id: string): Promise<void> {
+    while (!this.isDisposed && this._job?.id === id && isRunning(this._job)) {
+      await new Promise(resolve => setTimeout(resolve, JOB_POLL_MS));
+      try {
+        this._setJob(await signInStatus(id));
+      } catch (error) {
+        this._setJob({ ...this._job!, status: 'failed', error: messageOf(error) });
+      }
+    }
+    await this.refresh();
+  }
+
+  private async _fetch(): Promise<void> {
+    try {
+      this._connections = await listConnections();
+      this._error = null;
+    } catch (error) {
+      this._error = messageOf(error);
+      this._changed.emit();
+      throw error; // the poll backs off
+    } finally {
+      this._loaded = true;
+    }
+    this._changed.emit();
+  }
+
+  private _onEvent(_: Event.IManager, emission: Event.Emission): void {
+    if (emission.schema_id === CONNECTIONS_EVENT) {
+      void this.refresh();
+    }
+  }
+
+  private _setJob(job: ILoginJob | null): void {
+    this._job = job;
+    this._changed.emit();
+  }
+
+  private _changed = new Signal<this, void>(this);
+  private _connections: IConnection[] = [];
+  private _error: string | null = null;
+  private _events: Event.IManager | null;
+  private _fetching: Promise<void> | null = null;
+  private _job: ILoginJob | null = null;
+  private _loaded = false;
+  private _poll: Poll;
+  private _stale = false;
+}

@@ -1,0 +1,202 @@
+/**
+ * The "Connections" sidebar: every provider/connection with account, tenant, scopes and
+ * expiry; sign out; and a device-code sign-in run by the server, whose code and link are
+ * shown right here (the browser that shows JupyterLab is where the user is).
+ */
+import { Clipboard, Dialog, showDialog } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
+
+import { IConnection, ILoginJob } from './api';
+import { describeExpiry, h, safeLink } from './dom';
+import { keyIcon } from './icon';
+import { ConnectionsModel, isRunning } from './model';
+
+const BUTTON = 'jp-Button jp-mod-styled';
+const TICK_MS = 30 * 1000; // "expires in …" stays roughly right
+
+export class ConnectionsPanel extends Widget {
+  constructor(model: ConnectionsModel) {
+    super();
+    this.model = model;
+    this.id = 'authsome-nb-connections';
+    this.addClass('authsome-ConnectionsPanel');
+    this.title.icon = keyIcon;
+    this.title.caption = 'Connections (authsome_nb)';
+
+    const refresh = h('button', { class: `${BUTTON} authsome-Refresh` }, 'Refresh');
+    refresh.addEventListener('click', () => void this.model.refresh());
+    this._jobArea = h('section', { class: 'authsome-Job', 'aria-live': 'polite' });
+    this._list = h('section', { class: 'authsome-List', 'aria-label': 'Connections' });
+    this.node.append(
+      h('header', { class: 'authsome-Header' }, h('h2', {}, 'Connections'), refresh),
+      this._jobArea,
+      this._list,
+      this._signInForm()
+    );
+    model.changed.connect(this._render, this);
+    this._timer = window.setInterval(() => this._renderList(), TICK_MS);
+    this._render();
+  }
+
+  readonly model: ConnectionsModel;
+
+  dispose(): void {
+    window.clearInterval(this._timer);
+    this.model.changed.disconnect(this._render, this);
+    super.dispose();
+  }
+
+  private _signInForm(): HTMLElement {
+    const connection = h('input', {
+      class: 'jp-mod-styled',
+      name: 'connection',
+      placeholder: 'default'
+    });
+    const services = h('input', {
+      class: 'jp-mod-styled',
+      name: 'services',
+      placeholder: 'e.g. outlook,teams'
+    });
+    this._submit = h('button', { class: `${BUTTON} jp-mod-accept`, type: 'submit' }, 'Sign in');
+    const form = h(
+      'form',
+      { class: 'authsome-SignIn' },
+      h('h3', {}, 'Sign in to Microsoft'),
+      h('label', {}, 'Connection', connection),
+      h('label', {}, 'Services', services),
+      h('p', { class: 'authsome-Hint' }, 'A device code: you approve it in any browser.'),
+      this._submit
+    );
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      void this.model.signIn({
+        provider: 'microsoft',
+        connection: connection.value.trim() || 'default',
+        services: services.value.trim() || undefined
+      });
+    });
+    return form;
+  }
+
+  private _render(): void {
+    this._renderList();
+    this._renderJob(this.model.job);
+    if (this._submit) {
+      this._submit.disabled = isRunning(this.model.job);
+    }
+  }
+
+  private _renderList(): void {
+    const model = this.model;
+    const items: Node[] = [];
+    if (model.error) {
+      items.push(
+        h('p', { class: 'authsome-Error' }, `Could not list connections: ${model.error}`)
+      );
+    }
+    if (model.loaded && model.connections.length === 0 && !model.error) {
+      items.push(
+        h('p', { class: 'authsome-Empty' }, 'No connections yet. Sign in below, or run ',
+          h('code', {}, '%authsome login microsoft'), ' in a notebook.')
+      );
+    }
+    for (const connection of model.connections) {
+      items.push(this._card(connection));
+    }
+    this._list.replaceChildren(...items);
+  }
+
+  private _card(c: IConnection): HTMLElement {
+    const signOut = h('button', { class: `${BUTTON} jp-mod-warn` }, 'Sign out');
+    signOut.addEventListener('click', () => void this._confirmSignOut(c));
+    let signInAgain: HTMLButtonElement | null = null;
+    if (c.refresh_error) {
+      signInAgain = h('button', { class: `${BUTTON} jp-mod-accept` }, 'Sign in again');
+      signInAgain.disabled = isRunning(this.model.job);
+      signInAgain.addEventListener('click', () =>
+        void this.model.signIn({ provider: c.provider, connection: c.connection, force: true })
+      );
+    }
+    const rows: [string, string][] = [
+      ['Name', c.display_name || '—'],
+      ['Account', c.username || 'unknown account'],
+      ['Tenant', c.tenant_id || '—'],
+      ['Scopes', c.scopes.join(' ') || '—'],
+      ['Token', describeExpiry(c.expires_at)]
+    ];
+    return h(
+      'article',
+      { class: 'authsome-Connection', 'data-key': c.key },
+      h('h4', {}, h('span', { class: 'authsome-Provider' }, `${c.provider} / `), c.connection),
+      h('dl', {}, ...rows.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)])),
+      c.refresh_error && h('p', { class: 'authsome-Warning' }, c.refresh_error),
+      h('div', { class: 'authsome-Actions' }, signInAgain, signOut)
+    );
+  }
+
+  private async _confirmSignOut(c: IConnection): Promise<void> {
+    const result = await showDialog({
+      title: `Sign out of ${c.key}?`,
+      body: `${c.username || 'This account'} will be signed out in every kernel and notebook ` +
+        'that uses this store. Its tokens are deleted.',
+      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Sign out' })]
+    });
+    if (result.button.accept) {
+      try {
+        await this.model.signOut(c);
+      } catch (error) {
+        await showDialog({
+          title: 'Sign-out failed',
+          body: String(error),
+          buttons: [Dialog.okButton()]
+        });
+      }
+    }
+  }
+
+  private _renderJob(job: ILoginJob | null): void {
+    if (!job) {
+      this._jobArea.replaceChildren();
+      this._jobArea.hidden = true;
+      return;
+    }
+    this._jobArea.hidden = false;
+    const where = `${job.provider}/${job.connection}`;
+    const parts: Node[] = [];
+    if (job.status === 'starting') {
+      parts.push(h('p', {}, `Starting the sign-in for ${where}…`));
+    } else if (job.status === 'waiting' && job.device_code) {
+      const code = job.device_code;
+      const copy = h('button', { class: BUTTON, title: 'Copy the code' }, 'Copy code');
+      copy.addEventListener('click', () => Clipboard.copyToSystem(code.user_code));
+      const cancel = h('button', { class: `${BUTTON} jp-mod-reject` }, 'Cancel');
+      cancel.addEventListener('click', () => void this.model.cancelSignIn());
+      const minutes = Math.max(1, Math.round((code.expires_at - Date.now() / 1000) / 60));
+      const link = safeLink(code.verification_uri, code.verification_uri);
+      parts.push(
+        h('p', {}, `To sign in ${where}, open `, link, ' and enter the code'),
+        h('div', { class: 'authsome-UserCode', 'aria-label': 'Device code' }, code.user_code),
+        h('div', { class: 'authsome-Actions' }, copy, cancel),
+        h('p', { class: 'authsome-Hint' }, `Valid for ${minutes} min. Waiting for approval…`)
+      );
+    } else {
+      const dismiss = h('button', { class: BUTTON }, 'Dismiss');
+      dismiss.addEventListener('click', () => this.model.dismissJob());
+      if (job.status === 'signed_in') {
+        const who = job.account?.username || job.account?.display_name || 'your account';
+        parts.push(h('p', { class: 'authsome-Ok' }, `Signed in to ${where} as ${who}.`));
+      } else if (job.status === 'cancelled') {
+        parts.push(h('p', {}, `Sign-in for ${where} cancelled.`));
+      } else {
+        parts.push(h('pre', { class: 'authsome-Error' }, job.error || 'The sign-in failed.'));
+      }
+      parts.push(dismiss);
+    }
+    this._jobArea.replaceChildren(...parts);
+  }
+
+  private _jobArea: HTMLElement;
+  private _list: HTMLElement;
+  private _submit: HTMLButtonElement | null = null;
+  private _timer: number;
+}

@@ -1,0 +1,198 @@
+"""JupyterLab with the authsome_nb extension, in a real Chromium, against the emulator.
+
+A person opens the Connections sidebar, signs in with a device code (approved at the
+emulator), sees the account in the panel and the status bar, sees a kernel's sign-in and a
+failed refresh appear without reloading, and signs out.  Screenshots are kept with the test's
+files; ``AUTHSOME_NB_UPDATE_SCREENSHOTS=1`` also writes them to ``docs/lab-*.png``.
+
+Chromium is Debian's (``dev.py`` installs it); every request to a non-loopback host is
+blocked, so nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
+
+from jupyter_process import ROOT, JupyterProcess  # noqa: E402
+
+from authsome_nb.emulator import Emulator  # noqa: E402
+from authsome_nb.errors import ReauthenticationRequired  # noqa: E402
+from authsome_nb.session import Session  # noqa: E402
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+BUILT = ROOT / "authsome_nb" / "labextension"
+SOURCES = [ROOT / "labextension" / "package.json", *(ROOT / "labextension").glob("src/*.ts"),
+           *(ROOT / "labextension").glob("style/*")]
+DOCS = ROOT / "docs"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def built_extension() -> Path:
+    """The prebuilt extension from this tree, and not older than its sources."""
+    if not os.access(CHROMIUM, os.X_OK):
+        _missing(f"no Chromium at {CHROMIUM} (python3 dev.py test installs Debian's)")
+    built = BUILT / "package.json"
+    rebuild = "run `jlpm --cwd labextension install && jlpm --cwd labextension build`"
+    if not built.exists():
+        _missing(f"the JupyterLab extension is not built: {rebuild} (pip install -e . does it)")
+    newest_source = max(p.stat().st_mtime for p in SOURCES)
+    if built.stat().st_mtime < newest_source:
+        pytest.fail(f"the built JupyterLab extension is older than labextension/: {rebuild}")
+    return BUILT
+
+
+@pytest.fixture(scope="module")
+def lab(built_extension, tmp_path_factory):
+    """JupyterLab on loopback with our extension, the emulator, and a store shared with the test."""
+    workdir = tmp_path_factory.mktemp("lab")
+    home = workdir / "home"
+    extensions = workdir / "labextensions"
+    extensions.mkdir()
+    (extensions / "authsome-nb").symlink_to(built_extension, target_is_directory=True)
+    labconfig = workdir / "config" / "labconfig"  # no "get Jupyter news?" toast over the page
+    labconfig.mkdir(parents=True)
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    with Emulator() as emu, pytest.MonkeyPatch.context() as monkeypatch:
+        emu.write_provider_override(home)
+        for name, value in {**emu.environ(home),
+                            "AUTHSOME_NB_KEY": base64.b64encode(os.urandom(32)).decode()}.items():
+            monkeypatch.setenv(name, value)
+        server = JupyterProcess(workdir, home, app="jupyterlab",
+                                extra_args=(f"--LabApp.extra_labextensions_path={extensions}",))
+        yield emu, server
+        server.stop()
+
+
+@pytest.fixture
+def page(lab):
+    _, server = lab
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 760})
+        blocked: list[str] = []
+
+        def only_loopback(route):
+            host = urlsplit(route.request.url).hostname or ""
+            if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_loopback)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{server.url}lab?token={server.token}")
+        page.locator(".jp-Launcher").wait_for()
+        _widen_left_sidebar(page, 90)
+        yield page
+        context.close()
+        browser.close()
+    assert not blocked, f"the page tried to reach other hosts: {blocked}"
+
+
+def _widen_left_sidebar(page, pixels: int) -> None:
+    """Drag the sidebar's edge, as a person would, so the screenshots wrap less."""
+    page.locator('.jp-SideBar [data-id="authsome-nb-connections"]').click()
+    handle = page.locator("#jp-main-split-panel > .lm-SplitPanel-handle").first
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + pixels, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    page.locator('.jp-SideBar [data-id="authsome-nb-connections"]').click()  # closed again
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    path = tmp_path / f"lab-{name}.png"
+    page.screenshot(path=str(path))
+    if os.environ.get("AUTHSOME_NB_UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        shutil.copyfile(path, DOCS / path.name)
+
+
+def test_sign_in_from_the_sidebar_see_the_account_everywhere_and_sign_out(lab, page, tmp_path):
+    emu, server = lab
+    expect = playwright_api.expect
+    status = page.locator(".authsome-Status")
+    expect(status).to_have_text("Not signed in")
+
+    page.locator('.jp-SideBar [data-id="authsome-nb-connections"]').click()
+    panel = page.locator("#authsome-nb-connections")
+    expect(panel.locator(".authsome-Empty")).to_be_visible()
+
+    panel.get_by_role("button", name="Sign in").click()
+    code = panel.locator(".authsome-UserCode")
+    expect(code).to_be_visible()
+    user_code = code.inner_text().strip()
+    assert user_code in emu.pending_user_codes()
+    expect(panel.locator(".authsome-Job a")).to_have_attribute("href", re.compile(f"^{emu.url}/"))
+    _shot(page, tmp_path, "device-code")
+
+    megan = emu.user("megan")
+    emu.approve(user_code, user="megan")
+    card = panel.locator('.authsome-Connection[data-key="microsoft/default"]')
+    expect(card).to_contain_text(megan.upn)
+    expect(card).to_contain_text(megan.tenant_id)
+    expect(card).to_contain_text("Mail.ReadWrite")
+    expect(card).to_contain_text("expires in")
+    expect(panel.locator(".authsome-Ok")).to_contain_text(f"as {megan.upn}")
+    expect(status).to_have_text(megan.upn)
+    _shot(page, tmp_path, "signed-in")
+
+    # A kernel signs in to a second connection: the panel hears of it without a reload.
+    emu.auto_approve_after = 0
+    Session(server.home).login("microsoft", "work", flow="device", on_event=lambda e: None)
+    emu.auto_approve_after = None
+    expect(panel.locator('.authsome-Connection[data-key="microsoft/work"]')).to_be_visible()
+    expect(status).to_have_text(f"{megan.upn} +1")
+
+    # A kernel's silent refresh fails (refresh tokens revoked): the status bar warns.
+    emu.revoke_refresh_tokens()
+    kernel = Session(server.home)
+    with pytest.raises(ReauthenticationRequired):
+        kernel.refresh("microsoft", "work", stale=kernel.token("microsoft", "work"))
+    expect(status).to_have_class(re.compile(r"\bauthsome-mod-warning\b"))
+    expect(status).to_contain_text("Refresh failed: microsoft/work")
+    failing = panel.locator('.authsome-Connection[data-key="microsoft/work"]')
+    expect(failing.locator(".authsome-Warning")).to_contain_text("AADSTS70008")
+    expect(failing.get_by_role("button", name="Sign in again")).to_be_visible()
+    _shot(page, tmp_path, "refresh-failed")
+
+    # "Sign in again" on the failing card: a new device code, and the warning is gone.
+    failing.get_by_role("button", name="Sign in again").click()
+    expect(code).to_be_visible()
+    emu.approve(code.inner_text().strip(), user="adele")
+    expect(failing.locator(".authsome-Warning")).to_have_count(0)
+    expect(status).not_to_have_class(re.compile(r"\bauthsome-mod-warning\b"))
+
+    for key in ("microsoft/work", "microsoft/default"):
+        card = panel.locator(f'.authsome-Connection[data-key="{key}"]')
+        card.get_by_role("button", name="Sign out").click()
+        page.locator(".jp-Dialog").get_by_role("button", name="Sign out").click()
+        expect(card).to_have_count(0)
+    expect(status).to_have_text("Not signed in")
+    assert Session(server.home).connections() == []
