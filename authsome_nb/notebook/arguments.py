@@ -1,0 +1,103 @@
+"""The arguments of every ``%authsome`` subcommand, declared with IPython's ``magic_arguments``.
+
+Each subcommand gets its own parser, so ``%authsome help login`` prints just that and
+``%authsome?`` shows them all.  Building the parsers (and their help) costs a few
+milliseconds, so this module is imported by the first use, not by ``%load_ext``.
+"""
+
+from __future__ import annotations
+
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from .subcommands import FLOWS
+
+
+def _provider(func):
+    return argument("provider", nargs="?", metavar="PROVIDER",
+                    help="provider name (default: AuthsomeMagics.default_provider)")(func)
+
+
+def _connection(func):
+    return argument("-c", "--connection", metavar="NAME",
+                    help="connection name (default: AuthsomeMagics.default_connection)")(func)
+
+
+@magic_arguments(name="authsome login")
+@_provider
+@_connection
+@argument("--flow", choices=FLOWS, help="auto (default: AuthsomeMagics.default_flow) picks the "
+          "device code on remote kernels and PKCE in a local browser otherwise")
+@argument("--scopes", nargs="+", action="extend", metavar="SCOPE",
+          help="scopes to request (space or comma separated), instead of the provider's defaults")
+@argument("--service", "--services", dest="services", action="append", metavar="SERVICES",
+          help="scope presets, comma separated: outlook, calendar, onedrive, teams, sharepoint, "
+          "tasks")
+@argument("--tenant", metavar="TENANT", help="common (default), organizations, consumers, a tenant "
+          "id or a domain")
+@argument("--client-id", metavar="ID", help="the app registration's client id (default: "
+          "$MICROSOFT_OAUTH_CLIENT_ID)")
+@argument("--force", action="store_true",
+          help="sign in again even if the stored sign-in still works")
+@argument("--background", action="store_true",
+          help="return at once; the panel and the account card update when the sign-in ends")
+@argument("--timeout", type=float, metavar="SECONDS", help="give up after this long (default: "
+          "AuthsomeMagics.timeout)")
+def _login():
+    """Sign in and show the account. Blocks until done (Kernel → Interrupt cancels) unless
+    --background is given. In a notebook the sign-in link opens in a new tab of your browser."""
+
+
+@magic_arguments(name="authsome logout")
+@_provider
+@_connection
+def _logout():
+    """Sign out: remove the connection, its account and its tokens from the store."""
+
+
+@magic_arguments(name="authsome list")
+@_provider
+def _list():
+    """Every connection (or a provider's): account, tenant, scopes, token expiry."""
+
+
+@magic_arguments(name="authsome get")
+@_provider
+@_connection
+def _get():
+    """One connection's status: account, tenant, scopes, expiry and key source (never the token)."""
+
+
+@magic_arguments(name="authsome token")
+@_provider
+@_connection
+@argument("--scopes", nargs="+", action="extend", metavar="SCOPE", help="a token for these scopes")
+def _token():
+    """The access token as a masked object, refreshed if needed: tok = %authsome token microsoft"""
+
+
+@magic_arguments(name="authsome export")
+@_provider
+@_connection
+@argument("--refresh-token", action="store_true",
+          help="also export the refresh token (MICROSOFT_REFRESH_TOKEN); think twice")
+def _export():
+    """Set the provider's environment variables (MICROSOFT_ACCESS_TOKEN) in this kernel."""
+
+
+@magic_arguments(name="authsome providers")
+def _providers():
+    """The provider definitions known here (bundled and in $AUTHSOME_NB_HOME/providers)."""
+
+
+@magic_arguments(name="authsome setup")
+@_provider
+@argument("--service", "--services", dest="services", action="append", metavar="SERVICES",
+          help="only the permissions of these services (comma separated)")
+def _setup():
+    """The app-registration guide, with the exact redirect URIs and the permissions to add."""
+
+
+@magic_arguments(name="authsome help")
+@argument("subcommand", nargs="?", metavar="SUBCOMMAND", help="a subcommand to explain")
+def _help():
+    """This overview, or one subcommand's options."""

@@ -1,0 +1,112 @@
+"""The work behind each ``%authsome`` subcommand, as plain functions tests can call directly.
+
+The magic only parses arguments and hands them here (JupySQL's split).  Each function
+returns an object that displays itself — a table, a status, the masked token, the guide —
+or, for ``login``, shows the sign-in as it happens.  Nothing returned or shown holds a token
+except the masked ``AccessToken`` from :func:`token`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .sign_in import NotebookSignIn, SignInOptions
+
+
+def provider_display_name(provider: str) -> str:
+    """``Microsoft`` for ``microsoft``; the raw name if the definition cannot be read."""
+    from ..errors import AuthsomeError
+    from ..providers import load_provider
+
+    try:
+        return load_provider(provider).display_name
+    except AuthsomeError:
+        return provider
+
+
+def login(options: SignInOptions, *, background: bool = False, widgets: bool = True):
+    """Sign in, showing widgets (with text fallbacks) or printing text; see ``sign_in``.
+
+    Blocking: returns the Connection or raises the sign-in's error.  Background: returns the
+    running :class:`NotebookSignIn` at once.
+    """
+    display_name = provider_display_name(options.provider)
+    if widgets:
+        from .widgets.sign_in_view import SignInView
+
+        runner = NotebookSignIn(options, None, open_browser=False)
+        view = SignInView(options.provider, options.connection, display_name=display_name,
+                          on_cancel=runner.cancel if background else None)
+        runner.observer = view
+        view.show()
+    else:
+        from .text_view import TextSignInView
+
+        view = TextSignInView(options.provider, options.connection, background=background,
+                              display_name=display_name)
+        # The engine opens a browser only for a local terminal session, never from a kernel.
+        runner = NotebookSignIn(options, view, open_browser=True)
+    if background:
+        return runner.start()
+    return runner.run()
+
+
+def logout(provider: str, connection: str) -> str:
+    from .. import _api
+
+    if _api.logout(provider, connection):
+        return f"Signed out of {provider}/{connection}: its tokens were removed from the store."
+    return f"No connection {provider}/{connection} to sign out of."
+
+
+def connections_table(provider: str | None = None):
+    from .. import _api
+    from .widgets.connections_table import ConnectionsTable
+
+    return ConnectionsTable(_api.connections(provider))
+
+
+def status(provider: str, connection: str):
+    """``get``: account, tenant, scopes, expiry and the store's key source (never the token)."""
+    from .. import _api
+    from .widgets.connections_table import ConnectionStatus
+
+    found = _api.get(provider, connection)
+    return ConnectionStatus(found, _api.key_source())
+
+
+def token(provider: str, connection: str, scopes: Iterable[str] | None = None):
+    """The masked access token (a ``str`` for code, a label for people)."""
+    from .. import _api
+
+    return _api.token(provider, connection, scopes)
+
+
+def export(provider: str, connection: str, *, include_refresh_token: bool = False) -> str:
+    from .. import _api
+
+    names = _api.export(provider, connection, include_refresh_token=include_refresh_token)
+    listed = ", ".join(names)
+    return (f"Set {listed} in this kernel's environment for {provider}/{connection} "
+            "(values hidden; subprocesses started from here inherit them).")
+
+
+def providers_table():
+    from .. import _api
+    from .widgets.providers_table import ProvidersTable
+
+    return ProvidersTable(_api.providers())
+
+
+def setup_guide(provider: str, services: list[str] | None = None):
+    from .. import _api
+    from ..providers import load_provider
+    from .setup_guide import build_guide
+
+    return build_guide(load_provider(provider), services or None, home=_api.session().home)
+
+
+def known_services(provider: str) -> list[str]:
+    from ..providers import load_provider
+
+    return sorted(load_provider(provider).services)

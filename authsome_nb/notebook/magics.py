@@ -1,0 +1,203 @@
+"""The ``%authsome`` line magic: parse, dispatch, display — the work lives in ``commands``.
+
+Modelled on JupySQL's ``SqlMagic``: a ``Magics`` that is also ``Configurable``, so
+``%config AuthsomeMagics.default_flow = "device"`` (or ``c.AuthsomeMagics...`` in
+``ipython_config.py``) sets the defaults.  Bad arguments are one-line ``UsageError``s; the
+package's own errors are raised as they are and IPython shows their message and remedy
+(``AuthsomeError._render_traceback_``), not a traceback.
+
+Importing this module must stay cheap (it runs at ``%load_ext``): no ipywidgets, msal,
+httpx or session here — ``commands`` is imported at the first subcommand.
+"""
+
+from __future__ import annotations
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class, no_var_expand
+from traitlets import Bool, CaselessStrEnum, Float, Int, Unicode
+
+from . import subcommands
+from .subcommands import split_words
+
+HELP_FLAGS = ("-h", "--help")
+
+
+@magics_class
+class AuthsomeMagics(Magics):
+    """``%authsome login|logout|list|get|token|export|providers|setup|graph|help``."""
+
+    default_provider = Unicode(
+        "microsoft", help="Provider used when a subcommand names none.",
+    ).tag(config=True)
+    default_connection = Unicode(
+        "default", help="Connection used when --connection is not given.",
+    ).tag(config=True)
+    default_flow = CaselessStrEnum(
+        subcommands.FLOWS, default_value="auto",
+        help="Sign-in flow when --flow is not given: auto, pkce or device.",
+    ).tag(config=True)
+    timeout = Float(
+        300.0, help="Seconds a sign-in may wait for the user before giving up.",
+    ).tag(config=True)
+    background = Bool(
+        False, help="Sign in in the background by default (as if --background).",
+    ).tag(config=True)
+    widgets = CaselessStrEnum(
+        ("auto", "on", "off"), default_value="auto",
+        help="Show sign-ins as widgets: auto (in a Jupyter kernel), on, or off (plain text).",
+    ).tag(config=True)
+    graph_page_size = Int(
+        None, allow_none=True,
+        help="Page size ($top) for %authsome graph and %%graph; None: Graph's default.",
+    ).tag(config=True)
+
+    @no_var_expand
+    @line_magic
+    def authsome(self, line: str = ""):
+        words = line.strip().split(None, 1)
+        if not words:
+            print(subcommands.overview())
+            return None
+        name, rest = words[0], (words[1] if len(words) > 1 else "")
+        subcommands.find(name)  # an unknown name is a UsageError before anything else
+        if name == "graph":
+            return self._graph(rest)  # unexpanded: "$top" and "$filter" are OData, not variables
+        rest = self._expand(rest)
+        if any(w in HELP_FLAGS for w in rest.split()):
+            print(subcommands.help_text(name))
+            return None
+        args = subcommands.parse(name, rest)
+        return getattr(self, f"_{name}")(args)
+
+    # -- subcommands -------------------------------------------------------------------------
+    def _help(self, args):
+        print(subcommands.help_text(args.subcommand))
+
+    def _login(self, args):
+        from . import commands
+        from .sign_in import SignInOptions
+
+        provider = self._provider(args)
+        services = split_words(args.services)
+        if services:
+            self._check_services(provider, services)
+        options = SignInOptions(
+            provider=provider,
+            connection=args.connection or self.default_connection,
+            flow=args.flow or self.default_flow.lower(),
+            scopes=tuple(split_words(args.scopes) or ()) or None,
+            services=tuple(services) if services else None,
+            tenant=args.tenant,
+            client_id=args.client_id,
+            force=args.force,
+            timeout=args.timeout if args.timeout is not None else self.timeout,
+        )
+        commands.login(options, background=args.background or self.background,
+                       widgets=self._use_widgets())
+
+    def _logout(self, args):
+        from . import commands
+
+        print(commands.logout(self._provider(args), args.connection or self.default_connection))
+
+    def _list(self, args):
+        from . import commands
+
+        provider = args.provider
+        if provider:
+            self._check_provider(provider)
+        return commands.connections_table(provider)
+
+    def _get(self, args):
+        from . import commands
+
+        return commands.status(self._provider(args), args.connection or self.default_connection)
+
+    def _token(self, args):
+        from . import commands
+
+        return commands.token(self._provider(args), args.connection or self.default_connection,
+                              split_words(args.scopes))
+
+    def _export(self, args):
+        from . import commands
+
+        print(commands.export(self._provider(args), args.connection or self.default_connection,
+                              include_refresh_token=args.refresh_token))
+
+    def _providers(self, args):
+        from . import commands
+
+        return commands.providers_table()
+
+    def _setup(self, args):
+        from . import commands
+
+        provider = self._provider(args)
+        services = split_words(args.services)
+        if services:
+            self._check_services(provider, services)
+        return commands.setup_guide(provider, services)
+
+    def _graph(self, rest: str):
+        try:
+            from .graph_magics import run_graph_line
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.graph_magics":
+                raise
+            raise UsageError("%authsome graph: the Graph magics are not part of this build yet "
+                             "(authsome_nb.notebook.graph_magics is missing); use an.graph() "
+                             "meanwhile.") from None
+        if rest.strip() in ("", *HELP_FLAGS):
+            print(subcommands.help_text("graph"))
+            return None
+        return run_graph_line(rest, default_connection=self.default_connection,
+                              page_size=self.graph_page_size)
+
+    def _expand(self, text: str) -> str:
+        """IPython's ``$name`` / ``{expr}`` expansion from the user's namespace."""
+        from IPython.utils.text import DollarFormatter
+
+        try:
+            return DollarFormatter().vformat(text, args=[], kwargs=self.shell.user_ns)
+        except Exception:  # as IPython does: what cannot be expanded stays as typed
+            return text
+
+    # -- argument checks that need the provider definition -----------------------------------
+    def _provider(self, args) -> str:
+        provider = args.provider or self.default_provider
+        self._check_provider(provider)
+        return provider
+
+    def _check_provider(self, provider: str) -> None:
+        from ..errors import UnknownProviderError
+        from ..providers import load_provider
+
+        try:
+            load_provider(provider)
+        except UnknownProviderError as exc:
+            raise UsageError(f"%authsome: {exc.message}.") from None
+
+    def _check_services(self, provider: str, services: list[str]) -> None:
+        from . import commands
+
+        known = commands.known_services(provider)
+        unknown = [s for s in services if s.lower() not in known]
+        if unknown:
+            names = ", ".join(map(repr, unknown))
+            raise UsageError(f"%authsome: unknown service {names} for {provider}; "
+                             f"choose from {', '.join(known) or 'none'}.")
+
+    def _use_widgets(self) -> bool:
+        mode = self.widgets.lower()
+        if mode != "auto":
+            return mode == "on"
+        # A kernel has a frontend that may render widgets (and gets text/plain otherwise);
+        # terminal IPython has none.
+        return getattr(self.shell, "kernel", None) is not None
+
+
+# ``%authsome?`` shows the overview; IPython asks ``getdoc()`` first, which builds the full
+# help (every subcommand's options) only when someone asks for it.
+AuthsomeMagics.authsome.__doc__ = subcommands.overview()
+AuthsomeMagics.authsome.getdoc = subcommands.full_help

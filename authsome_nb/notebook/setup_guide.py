@@ -1,0 +1,189 @@
+"""``%authsome setup microsoft``: the app-registration guide, with this installation's values.
+
+It follows the project's first seed step by step, but fills in what only this machine
+knows: the exact redirect URIs (including a running Jupyter server's ``/authsome/callback``),
+the delegated permissions for the services asked for (from the provider's presets, each
+with ``User.Read``), and whether a client id is already configured.  Text in backticks is
+code: ``<code>`` in HTML, plain in text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from ..flows._scopes import BASE_SCOPE
+from .widgets._html import esc
+
+LOOPBACK_REDIRECT = "http://localhost/callback"
+NATIVE_CLIENT_REDIRECT = "https://login.microsoftonline.com/common/oauth2/nativeclient"
+_CODE = re.compile(r"`([^`]+)`")
+
+
+@dataclass
+class Section:
+    title: str
+    steps: list[str] = field(default_factory=list)
+
+
+def server_redirect_uris(home=None) -> list[str]:
+    """The ``/authsome/callback`` URLs of Jupyter servers running for this user, if any."""
+    try:
+        from ..jupyter.rendezvous import registered_redirect_uris
+    except ImportError:
+        return []
+    try:
+        return list(registered_redirect_uris(home))
+    except Exception:  # a broken announcement file must not break the guide
+        return []
+
+
+def permissions_for(provider, services: list[str] | None) -> dict[str, list[str]]:
+    """Service → delegated permissions to add (``User.Read`` last, as the seed lists them)."""
+    chosen = services or list(provider.services)
+    table = {}
+    for name in chosen:
+        scopes = [s for s in provider.services[name] if s != BASE_SCOPE]
+        table[name] = [*scopes, BASE_SCOPE]
+    return table
+
+
+class SetupGuide:
+    """The guide as sections of steps; shows itself as HTML or as numbered text."""
+
+    def __init__(self, title: str, sections: list[Section]) -> None:
+        self.title = title
+        self.sections = sections
+
+    def _repr_html_(self) -> str:
+        parts = [f"<h3 style='margin:4px 0'>{esc(self.title)}</h3><ol>"]
+        for section in self.sections:
+            items = "".join(f"<li>{_code_html(s)}</li>" for s in section.steps)
+            parts.append(f"<li><b>{esc(section.title)}</b><ul>{items}</ul></li>")
+        parts.append("</ol>")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        lines = [self.title, ""]
+        for number, section in enumerate(self.sections, 1):
+            lines.append(f"{number}. {section.title}")
+            lines.extend("   - " + _CODE.sub(r"\1", s) for s in section.steps)
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(repr(self))
+
+
+def _code_html(step: str) -> str:
+    pieces = _CODE.split(step)
+    return "".join(f"<code>{esc(p)}</code>" if i % 2 else esc(p) for i, p in enumerate(pieces))
+
+
+def build_guide(provider, services: list[str] | None = None, home=None) -> SetupGuide:
+    """The guide for ``provider`` (a Provider definition) and the chosen services."""
+    if not provider.is_microsoft:
+        return _generic_guide(provider)
+    env_name = provider.client_id_env or "MICROSOFT_OAUTH_CLIENT_ID"
+    sections = [
+        Section("Create the app registration", [
+            "Open the Azure portal (https://portal.azure.com) and search for Microsoft Entra ID "
+            "(formerly Azure Active Directory).",
+            "Click App registrations in the left sidebar, then New registration.",
+            "Name: e.g. `authsome_nb (Jupyter)`.",
+            "Supported account types: Accounts in any organizational directory and personal "
+            "Microsoft accounts (work/school and personal accounts both work).",
+            "Redirect URI: leave blank (added in the next step). Click Register.",
+            "Note the Application (client) ID: you need it in step 5.",
+        ]),
+        Section("Add the Mobile and desktop platform", _redirect_steps(home)),
+        Section("Allow public client flows", [
+            "Authentication → Advanced settings → Allow public client flows = Yes, then Save "
+            "(needed for the device code, which remote kernels use).",
+        ]),
+        Section("Add the API permissions", _permission_steps(provider, services)),
+        Section("Give authsome_nb the client id", _client_id_steps(provider, env_name)),
+        Section("Sign in", [
+            f"`%authsome login {provider.name}"
+            + (f" --service {','.join(services)}`" if services else "`"),
+            "Single-tenant app (your organisation only)? Add `--tenant <your tenant id>`: the "
+            "`common` endpoint is replaced by your tenant.",
+            "On a remote kernel (JupyterHub, SSH, Codespaces) the sign-in uses a device code: open "
+            "the link shown and enter the code.",
+        ]),
+        Section("If something goes wrong", [
+            "AADSTS50011, redirect URI mismatch: check step 2 (`http://localhost/callback` listed "
+            "under Mobile and desktop applications).",
+            "AADSTS7000218, public client flows: check step 3.",
+            "AADSTS65001, consent required: click Accept in the consent dialog; if your "
+            "organisation blocks user consent, ask an administrator.",
+            "Failed to get user info from Microsoft Graph: `User.Read` is missing (step 4); sign "
+            "in again with `--force` after adding it.",
+        ]),
+    ]
+    return SetupGuide(f"App registration for {provider.display_name} (about 10 minutes)", sections)
+
+
+def _redirect_steps(home) -> list[str]:
+    steps = [
+        "In your app registration click Authentication, then Add a platform → Mobile and desktop "
+        "applications.",
+        f"Check `{NATIVE_CLIENT_REDIRECT}`.",
+        f"Add the custom redirect URI `{LOOPBACK_REDIRECT}`: Microsoft matches it on any port, "
+        "and the sign-in listens on a free local port.",
+    ]
+    for uri in server_redirect_uris(home):
+        if uri != LOOPBACK_REDIRECT:
+            steps.append(f"Add also `{uri}`: this Jupyter server's callback, so that PKCE works "
+                         "when the kernel is not on your machine.")
+    steps.append("Click Configure. PKCE is used automatically for this platform: no client secret.")
+    return steps
+
+
+def _permission_steps(provider, services: list[str] | None) -> list[str]:
+    steps = ["Click API permissions → Add a permission → Microsoft Graph → Delegated permissions "
+             "(not Application permissions)."]
+    if services:
+        for name, scopes in permissions_for(provider, services).items():
+            steps.append(f"For {name}: " + ", ".join(f"`{s}`" for s in scopes))
+    else:
+        defaults = list(provider.resource_scopes())
+        steps.append(f"For the default sign-in (`%authsome login {provider.name}`): "
+                     + ", ".join(f"`{s}`" for s in defaults))
+        for name, scopes in permissions_for(provider, None).items():
+            steps.append(f"For `--service {name}`: " + ", ".join(f"`{s}`" for s in scopes))
+    steps += [
+        "Click Add permissions. Delegated permissions are granted by each user at their first "
+        "sign-in (no admin consent needed unless your organisation requires it).",
+        "`offline_access` (the refresh token) is requested automatically: it needs no entry.",
+    ]
+    return steps
+
+
+def _client_id_steps(provider, env_name: str) -> list[str]:
+    current = os.environ.get(env_name) or provider.client_id
+    if current:
+        state = f"A client id is configured here already: `{current}`."
+    else:
+        state = f"No client id is configured here yet ({env_name} is not set)."
+    return [
+        f"In the notebook: `%env {env_name}=<Application (client) ID>`, or export it in the "
+        "shell before starting Jupyter.",
+        f"Or per sign-in: `%authsome login {provider.name} --client-id <Application (client) ID>`.",
+        f"Or for good: add `\"client_id\"` to `$AUTHSOME_NB_HOME/providers/{provider.name}.json`.",
+        state,
+    ]
+
+
+def _generic_guide(provider) -> SetupGuide:
+    env_name = provider.client_id_env or f"{provider.name.upper()}_OAUTH_CLIENT_ID"
+    steps = [
+        f"Register an OAuth app with {provider.display_name}"
+        + (f" ({provider.docs_url})" if provider.docs_url else "") + ".",
+        f"Redirect URI: `{LOOPBACK_REDIRECT}`.",
+        f"Set `{env_name}` to the app's client id.",
+        f"Sign-in for {provider.display_name} is not supported by authsome_nb yet: its definition "
+        "can be listed only.",
+    ]
+    return SetupGuide(f"App registration for {provider.display_name}",
+                      [Section("Register an app", steps)])

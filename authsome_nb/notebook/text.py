@@ -1,0 +1,108 @@
+"""Plain-text renderings of a sign-in and of a connection: the fallback every frontend can show.
+
+A terminal, nbconvert, nbclient or a frontend without the widget manager shows only
+``text/plain``; these lines must carry the same information as the widgets — where to go,
+the code, the outcome — and, like the widgets, never a token.  The widgets reuse them for
+their ``text/plain`` so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from .._connection import describe_expiry
+from ..errors import AuthsomeError, SignInCancelled, SignInDeclined, SignInTimeout
+from ..flows._events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn, Waiting
+
+#: outcome of a finished sign-in → the word the panel and the text show
+OUTCOME_LABELS = {
+    "approved": "approved",
+    "declined": "declined",
+    "expired": "expired",
+    "cancelled": "cancelled",
+    "timeout": "timed out",
+    "error": "failed",
+}
+
+
+def outcome_of(error: BaseException) -> str:
+    """Which way a sign-in ended, from the exception the engine raised."""
+    if isinstance(error, SignInCancelled | KeyboardInterrupt):
+        return "cancelled"
+    if isinstance(error, SignInDeclined):
+        return "declined"
+    if isinstance(error, SignInTimeout):
+        # The code's own expiry (AADSTS70020 / expired_token) versus our timeout= running out.
+        if error.aadsts == 70020 or error.error == "expired_token":
+            return "expired"
+        return "timeout"
+    return "error"
+
+
+def countdown(seconds: float) -> str:
+    """``14:05`` for the time a device code has left (``0:00`` once it has run out)."""
+    left = max(0, int(seconds))
+    return f"{left // 60}:{left % 60:02d}"
+
+
+def clock(timestamp: float | None) -> str:
+    """Local wall-clock time of a timestamp, ``HH:MM`` (with the date when not today)."""
+    if not timestamp:
+        return ""
+    when = datetime.fromtimestamp(timestamp)
+    if when.date() == datetime.now().date():
+        return when.strftime("%H:%M")
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def token_expiry(expires_at: float | None) -> str:
+    """``expires in 59 min (at 14:05)``: relative for people, absolute for the record."""
+    relative = describe_expiry(expires_at)
+    if expires_at and expires_at > time.time():
+        return f"{relative} (at {clock(expires_at)})"
+    return relative
+
+
+def event_lines(event: object) -> list[str]:
+    """The lines a sign-in event adds to the text fallback (none for a bare Waiting)."""
+    if isinstance(event, FlowChosen):
+        return [event.reason]
+    if isinstance(event, AuthorizeUrl):
+        return ["Open this link in your browser to sign in:", f"  {event.url}"]
+    if isinstance(event, DeviceCode):
+        minutes = max(1, round(event.seconds_left / 60))
+        return [f"To sign in, open {event.verification_uri} and enter the code {event.user_code}"
+                f" (valid for {minutes} min)."]
+    if isinstance(event, Waiting):
+        return [event.detail] if event.detail else []
+    if isinstance(event, SignedIn):
+        who = event.username or event.display_name or "your account"
+        return [f"Signed in to {event.provider} as {who} (connection '{event.connection}')."]
+    return []
+
+
+def failure_lines(error: BaseException, outcome: str) -> list[str]:
+    """What the text shows when a sign-in ends without an account: the outcome and the remedy."""
+    label = OUTCOME_LABELS.get(outcome, outcome)
+    if isinstance(error, AuthsomeError):
+        lines = [f"Sign-in {label}: {error.message.splitlines()[0]}"]
+        if error.remedy:
+            lines.append(f"  What to do: {error.remedy}")
+        return lines
+    return [f"Sign-in {label}."]
+
+
+def connection_lines(connection) -> list[str]:
+    """A signed-in connection in a few lines: who, which tenant, which scopes, until when."""
+    who = connection.display_name or connection.username or "unknown account"
+    if connection.display_name and connection.username:
+        who = f"{connection.display_name} <{connection.username}>"
+    lines = [
+        f"Connection {connection.key}: {who}",
+        f"  tenant {connection.tenant_id or '-'}; token {token_expiry(connection.expires_at)}",
+        f"  scopes {' '.join(connection.scopes) or '-'}",
+    ]
+    if connection.refresh_error:
+        lines.append(f"  last refresh failed: {connection.refresh_error}")
+    return lines

@@ -1,0 +1,184 @@
+"""The sign-in widgets as a person sees them: JupyterLab in a real Chromium, against the emulator.
+
+A person runs ``%authsome login microsoft --flow device``: the device-code panel shows the
+link and the code; Copy puts the code on the clipboard; the link opens a new tab where the
+code is pasted and approved; the account card appears in the same output.  Then a PKCE
+sign-in: "Sign in with Microsoft" opens the sign-in page in a new tab, the browser comes back
+to the kernel's loopback listener, and the second card appears.  Screenshots are kept with
+the test's files; ``AUTHSOME_NB_UPDATE_SCREENSHOTS=1`` also writes them to
+``docs/notebook-*.png``.
+
+Chromium is Debian's (``dev.py`` installs it; no ``playwright install``), and every request
+to a non-loopback host is blocked, so nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
+
+from jupyter_process import ROOT, JupyterProcess  # noqa: E402
+
+from authsome_nb.emulator import Emulator  # noqa: E402
+from authsome_nb.jupyter.rendezvous import registered_redirect_uris  # noqa: E402
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+DOCS = ROOT / "docs"
+CELLS = ["%load_ext authsome_nb", "%authsome login microsoft --flow device",
+         "%authsome login microsoft --connection work --flow pkce"]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    if not os.access(CHROMIUM, os.X_OK):
+        if os.environ.get("CI"):
+            pytest.fail(f"no Chromium at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM} (python3 dev.py test installs Debian's)")
+    home = tmp_path / "home"
+    labconfig = tmp_path / "config" / "labconfig"  # no "get Jupyter news?" toast over the page
+    labconfig.mkdir(parents=True)
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, str(notebooks / "sign-in.ipynb"))
+    with Emulator() as emu:
+        emu.write_provider_override(home)
+        server = JupyterProcess(tmp_path, home, app="jupyterlab", env=emu.environ(home))
+        try:
+            yield emu, server
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def page(lab):
+    _, server = lab
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        # The emulator's pages are served with its own CA: trusted here as a user's machine would.
+        context = browser.new_context(viewport={"width": 1100, "height": 900},
+                                      ignore_https_errors=True)
+        context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                  origin=server.url.replace("//127.0.0.1:", "//localhost:"))
+        blocked: list[str] = []
+
+        def only_loopback(route):
+            host = urlsplit(route.request.url).hostname or ""
+            if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_loopback)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        # As Jupyter's own link says "localhost": the server's OAuth callback (PKCE below) is
+        # announced on localhost, and Jupyter's cookie must be valid there.
+        url = server.url.replace("//127.0.0.1:", "//localhost:")
+        page.goto(f"{url}lab/tree/sign-in.ipynb?token={server.token}")
+        yield page
+        context.close()
+        browser.close()
+    assert not blocked, f"the page tried to reach other hosts: {blocked}"
+
+
+def _shot(locator, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"notebook-{name}.png"
+    locator.screenshot(path=str(path))
+    if os.environ.get("AUTHSOME_NB_UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        shutil.copyfile(path, DOCS / path.name)
+    return path
+
+
+def test_a_person_signs_in_with_a_device_code_then_with_pkce_in_jupyterlab(lab, page, tmp_path):
+    emu, server = lab
+    home = server.home
+    expect = playwright_api.expect
+    expect.set_options(timeout=30_000)
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible()
+    cells = page.locator(".jp-Notebook .jp-CodeCell")
+    cells.first.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+
+    # The device-code panel: where to go, the code, a countdown, the state.
+    device_cell = cells.nth(1)
+    panel = device_cell.locator(".authsome-device-code")
+    code = panel.locator("[data-authsome-code]")
+    expect(code).to_have_text(emu.wait_for_user_code(30))
+    user_code = code.inner_text()
+    expect(panel).to_contain_text("waiting")
+    expect(panel).to_contain_text("Code expires in")
+    _shot(device_cell, tmp_path, "device-code")
+    panel.get_by_role("button", name="Copy").click()
+    expect(panel.get_by_role("button", name="Copied")).to_be_visible()
+
+    # The link opens a new tab of this browser; the person pastes the code and approves.
+    link = panel.locator(f"a[href='{emu.url}/devicelogin']")
+    expect(link).to_have_attribute("target", "_blank")
+    with page.context.expect_page() as opened:
+        link.click()
+    tab = opened.value
+    tab.locator("input[name=otc]").click()
+    tab.keyboard.press("Control+V")  # what Copy put on the clipboard
+    expect(tab.locator("input[name=otc]")).to_have_value(user_code)
+    megan = emu.user("megan")
+    tab.locator(f"input[name=user][value='{megan.upn}']").check()
+    tab.get_by_role("button", name="Next").click()
+    tab.close()
+
+    card = device_cell.locator(".authsome-account-card")
+    for shown in (megan.display_name, megan.upn, megan.tenant_id, "Mail.ReadWrite", "expires in"):
+        expect(card).to_contain_text(shown)
+    expect(panel).to_contain_text("approved")
+    expect(code).to_be_hidden()
+    _shot(device_cell, tmp_path, "account-card")
+
+    # PKCE: the sign-in button is a link that opens the sign-in page in a new tab.  The browser
+    # comes back to the kernel's loopback listener, or through the Jupyter server's callback
+    # when the server announced one (registered as `%authsome setup microsoft` says).
+    for uri in registered_redirect_uris(home):
+        emu.register_redirect_uri(uri)
+    pkce_cell = cells.nth(2)
+    pkce_cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    button = pkce_cell.locator(".authsome-authorize-link a")
+    expect(button).to_have_text("Sign in with Microsoft ↗")
+    expect(button).to_have_attribute("target", "_blank")
+    _shot(pkce_cell, tmp_path, "pkce-link")
+    with page.context.expect_page() as opened:
+        button.click()
+    tab = opened.value
+    adele = emu.user("adele")
+    tab.locator(f"input[name=user][value='{adele.upn}']").check()
+    tab.get_by_role("button", name="Accept").click()
+    expect(pkce_cell.locator(".authsome-account-card")).to_contain_text(adele.upn)
+    assert re.match(r"http://localhost:\d+/(authsome/)?callback", tab.url), tab.url  # came back
+    tab.close()
+    expect(pkce_cell.locator(".authsome-pkce")).to_contain_text("approved")
+
+    card.get_by_role("button", name="Sign out").click()
+    expect(card).to_contain_text("signed out")
+    expect(card.get_by_role("button", name="Sign out")).to_have_count(0)
