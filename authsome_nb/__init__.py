@@ -55,7 +55,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module_name = _EXPORTS.get(name)
     if module_name is None:
         raise AttributeError(f"module 'authsome_nb' has no attribute {name!r}")
@@ -89,8 +89,20 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "authsome-nb"}]
 
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ._api import connections, export, get, key_source, login, logout, providers, reset_store, session, token
-    from ._connection import AccessToken, Connection
-    from .errors import *  # noqa: F403
-    from .session import Session
+if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
+    from ._api import (  # noqa: F401
+        connections,
+        export,
+        get,
+        key_source,
+        login,
+        logout,
+        providers,
+        refresh,
+        reset_store,
+        session,
+        token,
+    )
+    from ._connection import AccessToken, Connection  # noqa: F401
+    from .errors import AuthsomeError  # noqa: F401
+    from .session import Session  # noqa: F401

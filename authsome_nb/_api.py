@@ -32,7 +32,9 @@ def session(home: str | os.PathLike[str] | None = None) -> Session:
     return found
 
 
-def login(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION, **kwargs: Any) -> Connection:
+def login(
+    provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION, **kwargs: Any
+) -> Connection:
     """Sign in; see :meth:`Session.login` for the options (flow, scopes, services, tenant …)."""
     return session().login(provider, connection, **kwargs)
 
@@ -49,23 +51,37 @@ def get(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION) 
     return session().get(provider, connection)
 
 
-def token(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION,
-          scopes: Iterable[str] | None = None) -> AccessToken:
+def token(
+    provider: str = DEFAULT_PROVIDER,
+    connection: str = DEFAULT_CONNECTION,
+    scopes: Iterable[str] | None = None,
+) -> AccessToken:
     """A valid access token: from memory when valid (a ``stat`` of the store), else refreshed."""
     key = os.environ.get(HOME_ENV, "")
     current = _sessions.get(key) or session()
     return current.token(provider, connection, scopes)
 
 
-def refresh(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION,
-            scopes: Iterable[str] | None = None, *, stale: str | None = None,
-            claims_challenge: str | None = None) -> AccessToken:
+def refresh(
+    provider: str = DEFAULT_PROVIDER,
+    connection: str = DEFAULT_CONNECTION,
+    scopes: Iterable[str] | None = None,
+    *,
+    stale: str | None = None,
+    claims_challenge: str | None = None,
+) -> AccessToken:
     """Refresh now (one request for all processes); with ``stale``, only if it is still current."""
-    return session().refresh(provider, connection, scopes, stale=stale, claims_challenge=claims_challenge)
+    return session().refresh(
+        provider, connection, scopes, stale=stale, claims_challenge=claims_challenge
+    )
 
 
-def export(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION, *,
-           include_refresh_token: bool = False) -> list[str]:
+def export(
+    provider: str = DEFAULT_PROVIDER,
+    connection: str = DEFAULT_CONNECTION,
+    *,
+    include_refresh_token: bool = False,
+) -> list[str]:
     return session().export(provider, connection, include_refresh_token=include_refresh_token)
 
 

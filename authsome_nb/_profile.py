@@ -6,6 +6,8 @@ A failure here is the seed's "Failed to get user info from Microsoft Graph" with
 
 from __future__ import annotations
 
+import contextlib
+
 from ._tls import ssl_context
 from .errors import NetworkError, UserInfoError
 
@@ -30,14 +32,13 @@ def fetch_profile(api_base: str, access_token: str, timeout: float = 30.0) -> di
         raise network_error(url, exc) from None
     if response.status_code != 200:
         code = ""
-        try:
+        with contextlib.suppress(ValueError):
             code = response.json().get("error", {}).get("code", "")
-        except ValueError:
-            pass
         raise UserInfoError(
             f"Failed to get user info from Microsoft Graph (HTTP {response.status_code}"
             f"{', ' + code if code else ''})",
-            remedy="in the Azure portal open your app's API permissions, check that Microsoft Graph "
+            remedy="in the Azure portal open your app's API permissions, check that Microsoft "
+            "Graph "
             "User.Read (delegated) is added, then sign in again to grant it",
         )
     try:

@@ -44,15 +44,21 @@ def run_terminal_demo(emu) -> None:
         max_items=50,
     )
     print(f"The last {len(frame)} messages (dtypes: received = {frame['receivedDateTime'].dtype}):")
-    print(frame[["receivedDateTime", "from.emailAddress.name", "subject"]].head(10).to_string(index=False))
+    print(
+        frame[["receivedDateTime", "from.emailAddress.name", "subject"]]
+        .head(10)
+        .to_string(index=False)
+    )
 
     per_day = frame.groupby(frame["receivedDateTime"].dt.date).size()
     print("\nMail per day:")
     widest = max(per_day.max(), 1)
     for day, count in per_day.items():
         print(f"  {day}  {'█' * max(1, round(30 * count / widest))} {count}")
-    print("\nDone. In a notebook the same is `%load_ext authsome_nb` and `%authsome login microsoft`;"
-          " try `python3 dev.py demo --lab`.")
+    print(
+        "\nDone. In a notebook the same is `%load_ext authsome_nb` and `%authsome login microsoft`;"
+        " try `python3 dev.py demo --lab`."
+    )
 
 
 def run_lab(home: Path) -> int:
@@ -69,10 +75,18 @@ def run_lab(home: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m authsome_nb.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--lab", action="store_true", help="open JupyterLab on notebooks/quickstart.ipynb")
-    parser.add_argument("--approve-after", type=int, default=3,
-                        help="polls before the emulator approves the device code (default 3)")
+    parser = argparse.ArgumentParser(
+        prog="python -m authsome_nb.demo", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--lab", action="store_true", help="open JupyterLab on notebooks/quickstart.ipynb"
+    )
+    parser.add_argument(
+        "--approve-after",
+        type=int,
+        default=3,
+        help="polls before the emulator approves the device code (default 3)",
+    )
     args = parser.parse_args(argv)
     home = Path(tempfile.mkdtemp(prefix="authsome-nb-demo-"))
     if args.lab:

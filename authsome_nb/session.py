@@ -91,7 +91,7 @@ class Session:
         stale: str | None = None,
         claims_challenge: str | None = None,
     ) -> AccessToken:
-        """Refresh under the store lock; with ``stale``, only if that token is still the current one.
+        """Refresh under the store lock; with ``stale``, only if that token is still current.
 
         ``stale`` is how a 401 from an API asks for a new token: if another process already
         replaced it, its token is returned and no request is made.
@@ -106,9 +106,15 @@ class Session:
             record = tx.connections.get(key)
             if record is None:
                 raise _not_signed_in(provider, connection)
-            request_scopes = list(_as_list(scopes)) if scopes is not None else list(record["scopes"])
-            result = self._acquire_silent(record, request_scopes, force=stale is not None or
-                                          claims_challenge is not None, claims=claims_challenge)
+            request_scopes = (
+                list(_as_list(scopes)) if scopes is not None else list(record["scopes"])
+            )
+            result = self._acquire_silent(
+                record,
+                request_scopes,
+                force=stale is not None or claims_challenge is not None,
+                claims=claims_challenge,
+            )
             failure = None
             if "access_token" not in result:
                 # Remember the failure (the JupyterLab status bar shows it), then raise outside
@@ -127,20 +133,34 @@ class Session:
         if failure is not None:
             raise failure
         expires_at = time.time() + int(result.get("expires_in", 0))
-        return AccessToken(result["access_token"], provider=provider, connection=connection,
-                           expires_at=expires_at, scopes=tuple(str(result.get("scope", "")).split()))
+        return AccessToken(
+            result["access_token"],
+            provider=provider,
+            connection=connection,
+            expires_at=expires_at,
+            scopes=tuple(str(result.get("scope", "")).split()),
+        )
 
-    def _acquire_silent(self, record: dict, scopes: list[str], *, force: bool, claims: str | None) -> dict:
+    def _acquire_silent(
+        self, record: dict, scopes: list[str], *, force: bool, claims: str | None
+    ) -> dict:
         key = f"{record['provider']}/{record['connection']}"
         app = self._app_for(record)
         app.token_cache.deserialize(json.dumps(record.get("msal_cache") or {}))
-        accounts = [a for a in app.get_accounts() if a.get("home_account_id") == record.get("home_account_id")]
+        accounts = [
+            a
+            for a in app.get_accounts()
+            if a.get("home_account_id") == record.get("home_account_id")
+        ]
         if not accounts:
             return {"error": "no_account", "error_description": f"{key} holds no account"}
         result = app.acquire_token_silent_with_error(
             scopes, accounts[0], force_refresh=force, claims_challenge=claims
         )
-        return result or {"error": "no_refresh_token", "error_description": "no refresh token is cached"}
+        return result or {
+            "error": "no_refresh_token",
+            "error_description": "no refresh token is cached",
+        }
 
     def _app_for(self, record: dict):
         import msal
@@ -149,8 +169,12 @@ class Session:
         identity = (record["client_id"], record["authority"], record.get("client_secret"))
         cached = self._apps.get(key)
         if cached is None or cached[0] != identity:
-            app = build_app(record["client_id"], record["authority"], token_cache=msal.SerializableTokenCache(),
-                            client_secret=record.get("client_secret"))
+            app = build_app(
+                record["client_id"],
+                record["authority"],
+                token_cache=msal.SerializableTokenCache(),
+                client_secret=record.get("client_secret"),
+            )
             cached = self._apps[key] = (identity, app)
         return cached[1]
 
@@ -181,13 +205,16 @@ class Session:
         """Sign in (or reuse a valid sign-in) and store the connection; see the README."""
         _check_name(connection)
         if flow not in ("auto", "pkce", "device"):
-            raise ConfigurationError(f"Unknown flow {flow!r}", remedy="use flow='auto', 'pkce' or 'device'")
+            raise ConfigurationError(
+                f"Unknown flow {flow!r}", remedy="use flow='auto', 'pkce' or 'device'"
+            )
         emit = on_event or print_event
         definition = load_provider(provider, self.home)
         if not definition.is_microsoft:
             raise ConfigurationError(
                 f"Sign-in for '{provider}' (engine {definition.engine!r}) is not supported yet",
-                remedy="authsome_nb signs in to Microsoft through MSAL; other providers can be listed only",
+                remedy="authsome_nb signs in to Microsoft through MSAL; other providers can be "
+                "listed only",
             )
         from .flows._scopes import resolve_scopes
 
@@ -210,14 +237,24 @@ class Session:
         resolved_id = resolve_client_id(definition, client_id)
         authority = definition.authority_for(tenant)
         request = SignInRequest(
-            client_id=resolved_id, authority=authority, scopes=list(wanted), flow=flow,
+            client_id=resolved_id,
+            authority=authority,
+            scopes=list(wanted),
+            flow=flow,
             supports_device_code=bool(definition.oauth and definition.oauth.supports_device_code),
-            client_secret=client_secret, open_browser=open_browser, timeout=timeout,
-            on_event=emit, cancel=cancel, redirect=redirect, login_hint=login_hint,
+            client_secret=client_secret,
+            open_browser=open_browser,
+            timeout=timeout,
+            on_event=emit,
+            cancel=cancel,
+            redirect=redirect,
+            login_hint=login_hint,
         )
         outcome = sign_in(request)
-        profile = fetch_profile(definition.api_base or "https://graph.microsoft.com/v1.0",
-                                outcome.result["access_token"])
+        profile = fetch_profile(
+            definition.api_base or "https://graph.microsoft.com/v1.0",
+            outcome.result["access_token"],
+        )
         claims = outcome.result.get("id_token_claims") or {}
         now = time.time()
         record = {
@@ -228,7 +265,8 @@ class Session:
             "scopes": list(wanted),
             "flow": outcome.flow,
             "home_account_id": outcome.account.get("home_account_id"),
-            "username": profile.get("userPrincipalName") or profile.get("mail")
+            "username": profile.get("userPrincipalName")
+            or profile.get("mail")
             or claims.get("preferred_username"),
             "display_name": profile.get("displayName") or claims.get("name"),
             "tenant_id": claims.get("tid") or outcome.account.get("realm"),
@@ -247,7 +285,9 @@ class Session:
         return found
 
     # -- the rest of the verbs -----------------------------------------------------------
-    def logout(self, provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION) -> bool:
+    def logout(
+        self, provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION
+    ) -> bool:
         """Remove the connection, its account and all its tokens; False if it did not exist."""
         key = f"{provider}/{connection}"
         with self._lock, self.store.transaction() as tx:
@@ -259,18 +299,28 @@ class Session:
 
     def connections(self, provider: str | None = None) -> list[Connection]:
         data = self.store.data()
-        found = [self._connection_of(r) for r in data["connections"].values()
-                 if provider is None or r["provider"] == provider]
+        found = [
+            self._connection_of(r)
+            for r in data["connections"].values()
+            if provider is None or r["provider"] == provider
+        ]
         return sorted(found, key=lambda c: (c.provider, c.connection))
 
-    def get(self, provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION) -> Connection:
+    def get(
+        self, provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION
+    ) -> Connection:
         record = self._record(f"{provider}/{connection}")
         if record is None:
             raise _not_signed_in(provider, connection)
         return self._connection_of(record)
 
-    def export(self, provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION, *,
-               include_refresh_token: bool = False) -> list[str]:
+    def export(
+        self,
+        provider: str = DEFAULT_PROVIDER,
+        connection: str = DEFAULT_CONNECTION,
+        *,
+        include_refresh_token: bool = False,
+    ) -> list[str]:
         """Set the provider's env vars in this process; returns their names (never the values)."""
         definition = load_provider(provider, self.home)
         names = definition.export_env
@@ -280,12 +330,19 @@ class Session:
         exported = [names["access_token"]]
         if include_refresh_token:
             if "refresh_token" not in names:
-                raise ConfigurationError(f"The provider '{provider}' defines no refresh-token env var")
+                raise ConfigurationError(
+                    f"The provider '{provider}' defines no refresh-token env var"
+                )
             record = self._record(f"{provider}/{connection}") or {}
-            secrets = [v.get("secret") for v in ((record.get("msal_cache") or {}).get("RefreshToken") or {}).values()]
+            secrets = [
+                v.get("secret")
+                for v in ((record.get("msal_cache") or {}).get("RefreshToken") or {}).values()
+            ]
             if not secrets:
-                raise ReauthenticationRequired(f"{provider}/{connection} holds no refresh token",
-                                               remedy=f"sign in again: an.login({provider!r}, {connection!r})")
+                raise ReauthenticationRequired(
+                    f"{provider}/{connection} holds no refresh token",
+                    remedy=f"sign in again: an.login({provider!r}, {connection!r})",
+                )
             os.environ[names["refresh_token"]] = secrets[0]
             exported.append(names["refresh_token"])
         return exported
@@ -295,7 +352,7 @@ class Session:
         return self.store.key_source_label()
 
     def reset_store(self) -> Path | None:
-        """Move an unreadable store aside (kept, not deleted) and start empty; returns where it went."""
+        """Move an unreadable store aside (kept, not deleted), start empty; return where it went."""
         with self._lock:
             moved = self.store.reset()
             self._apps.clear()
@@ -307,12 +364,18 @@ class Session:
 
     def _connection_of(self, record: dict) -> Connection:
         return Connection(
-            provider=record["provider"], connection=record["connection"],
-            username=record.get("username"), display_name=record.get("display_name"),
-            tenant_id=record.get("tenant_id"), scopes=tuple(record.get("scopes", ())),
-            expires_at=expiry_of(record), created_at=record.get("created_at"),
-            last_refresh=record.get("last_refresh"), client_id=record.get("client_id"),
-            authority=record.get("authority"), flow=record.get("flow"),
+            provider=record["provider"],
+            connection=record["connection"],
+            username=record.get("username"),
+            display_name=record.get("display_name"),
+            tenant_id=record.get("tenant_id"),
+            scopes=tuple(record.get("scopes", ())),
+            expires_at=expiry_of(record),
+            created_at=record.get("created_at"),
+            last_refresh=record.get("last_refresh"),
+            client_id=record.get("client_id"),
+            authority=record.get("authority"),
+            flow=record.get("flow"),
             refresh_error=record.get("refresh_error"),
         )
 
@@ -325,7 +388,7 @@ def resolve_client_id(provider: Provider, explicit: str | None) -> str:
         return value.strip()
     raise ConfigurationError(
         f"{provider.display_name} OAuth not configured: no client id "
-        f"(set {env_name}, pass client_id=, or add \"client_id\" to the provider override file)",
+        f'(set {env_name}, pass client_id=, or add "client_id" to the provider override file)',
         remedy="register an app in the Azure portal (Microsoft Entra ID → App registrations → New "
         "registration; accounts in any organizational directory and personal Microsoft accounts; "
         "platform 'Mobile and desktop applications' with redirect URI http://localhost/callback), "
@@ -341,7 +404,12 @@ def _as_list(scopes: str | Iterable[str]) -> list[str]:
 
 
 def _check_name(connection: str) -> None:
-    if not isinstance(connection, str) or not connection or "/" in connection or len(connection) > 64:
+    if (
+        not isinstance(connection, str)
+        or not connection
+        or "/" in connection
+        or len(connection) > 64
+    ):
         raise ConfigurationError(
             f"{connection!r} is not a connection name",
             remedy="use a short name without '/', such as 'work' or 'personal'",
@@ -366,9 +434,13 @@ def _refresh_error(result: dict, provider: str, connection: str, scopes: list[st
     base = error_from_result(result, context=f"Token refresh failed for {provider}/{connection}")
     if isinstance(base, ConsentRequiredError):
         return ConsentRequiredError(
-            base.message, aadsts=base.aadsts, error=base.error,
+            base.message,
+            aadsts=base.aadsts,
+            error=base.error,
             remedy=f"sign in again to consent to the new scopes: an.login({provider!r}, "
             f"connection={connection!r}, scopes={scopes!r})",
         )
     remedy = f"sign in again: {login}" + (f" ({base.remedy})" if base.remedy else "")
-    return ReauthenticationRequired(base.message, aadsts=base.aadsts, error=base.error, remedy=remedy)
+    return ReauthenticationRequired(
+        base.message, aadsts=base.aadsts, error=base.error, remedy=remedy
+    )

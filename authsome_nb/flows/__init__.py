@@ -50,14 +50,17 @@ def sign_in(request: SignInRequest) -> SignInOutcome:
     import msal
 
     cache = msal.SerializableTokenCache()
-    app = build_app(request.client_id, request.authority, token_cache=cache,
-                    client_secret=request.client_secret)
+    app = build_app(
+        request.client_id, request.authority, token_cache=cache, client_secret=request.client_secret
+    )
     placement = detect_placement()
     redirect = request.redirect
     if redirect is None and request.flow != "device" and placement.remote_reason is not None:
         redirect = _server_redirect()  # PKCE through the Jupyter server when the kernel is remote
     flow, reason = choose_flow(
-        request.flow, supports_device_code=request.supports_device_code, placement=placement,
+        request.flow,
+        supports_device_code=request.supports_device_code,
+        placement=placement,
         server_callback=redirect is not None,
     )
     request.on_event(FlowChosen(flow, reason))
@@ -65,7 +68,11 @@ def sign_in(request: SignInRequest) -> SignInOutcome:
         if redirect is not None:
             redirect.close()
         result = sign_in_with_device_code(
-            app, request.scopes, on_event=request.on_event, timeout=request.timeout, cancel=request.cancel
+            app,
+            request.scopes,
+            on_event=request.on_event,
+            timeout=request.timeout,
+            cancel=request.cancel,
         )
     else:
         if redirect is None:
@@ -73,13 +80,21 @@ def sign_in(request: SignInRequest) -> SignInOutcome:
 
             redirect = LoopbackRedirect()
         result = sign_in_with_pkce(
-            app, request.scopes, redirect=redirect, on_event=request.on_event, timeout=request.timeout,
-            open_browser=request.open_browser, browser_is_local=placement.browser_is_local and not
-            placement.in_kernel, cancel=request.cancel, login_hint=request.login_hint,
+            app,
+            request.scopes,
+            redirect=redirect,
+            on_event=request.on_event,
+            timeout=request.timeout,
+            open_browser=request.open_browser,
+            browser_is_local=placement.browser_is_local and not placement.in_kernel,
+            cancel=request.cancel,
+            login_hint=request.login_hint,
         )
     accounts = app.get_accounts()
     account = accounts[0] if accounts else {}
-    return SignInOutcome(flow=flow, result=result, account=account, cache=json.loads(cache.serialize()))
+    return SignInOutcome(
+        flow=flow, result=result, account=account, cache=json.loads(cache.serialize())
+    )
 
 
 def _server_redirect():

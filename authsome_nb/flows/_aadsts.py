@@ -40,95 +40,119 @@ REDIRECT_HELP = (
 
 CATALOG: dict[int, CatalogEntry] = {
     50011: CatalogEntry(
-        ConfigurationError, "Redirect URI mismatch: the app registration does not list it.",
+        ConfigurationError,
+        "Redirect URI mismatch: the app registration does not list it.",
         REDIRECT_HELP,
     ),
     65001: CatalogEntry(
-        ConsentRequiredError, "User consent required for the requested permissions.",
+        ConsentRequiredError,
+        "User consent required for the requested permissions.",
         "sign in again and click Accept in the consent dialog; if your organisation blocks user "
         "consent, ask an administrator to grant it for this app",
     ),
     65004: CatalogEntry(
-        SignInDeclined, "The consent was declined.",
+        SignInDeclined,
+        "The consent was declined.",
         "sign in again and click Accept to grant the permissions, or ask for fewer scopes",
     ),
     700016: CatalogEntry(
-        ConfigurationError, "Application not found in the directory (wrong client id or tenant).",
+        ConfigurationError,
+        "Application not found in the directory (wrong client id or tenant).",
         "check MICROSOFT_OAUTH_CLIENT_ID against the Application (client) ID in the Azure portal, "
         "and that the app allows accounts of your tenant (or use --tenant)",
     ),
     50020: CatalogEntry(
-        SignInError, "This account does not belong to the tenant the app signs in against.",
+        SignInError,
+        "This account does not belong to the tenant the app signs in against.",
         "use --tenant common (or your own tenant), or set the app's supported account types to "
         "'any organizational directory and personal Microsoft accounts'",
     ),
     7000218: CatalogEntry(
-        ConfigurationError, "Public client flows are not allowed for this app.",
+        ConfigurationError,
+        "Public client flows are not allowed for this app.",
         "in the Azure portal: Authentication → Advanced settings → 'Allow public client flows' = "
         "Yes (needed for the device code), then try again",
     ),
     50076: CatalogEntry(
-        ReauthenticationRequired, "Multi-factor authentication is required.",
+        ReauthenticationRequired,
+        "Multi-factor authentication is required.",
         "sign in again interactively to complete MFA (`%authsome login microsoft --force`)",
     ),
     50079: CatalogEntry(
-        ReauthenticationRequired, "You must register for multi-factor authentication.",
+        ReauthenticationRequired,
+        "You must register for multi-factor authentication.",
         "sign in again interactively and complete the MFA registration",
     ),
     53003: CatalogEntry(
-        SignInError, "Access was blocked by a Conditional Access policy.",
+        SignInError,
+        "Access was blocked by a Conditional Access policy.",
         "your organisation's policy blocks this sign-in (device, location or app); contact your IT "
         "department with the correlation id below",
     ),
     70008: CatalogEntry(
-        ReauthenticationRequired, "The refresh token expired or was revoked.",
+        ReauthenticationRequired,
+        "The refresh token expired or was revoked.",
         "sign in again (refresh tokens last up to 90 days of inactivity)",
     ),
     700082: CatalogEntry(
-        ReauthenticationRequired, "The refresh token expired due to inactivity.",
+        ReauthenticationRequired,
+        "The refresh token expired due to inactivity.",
         "sign in again; the 90-day window restarts",
     ),
     9002313: CatalogEntry(
-        SignInError, "The request was malformed or invalid.",
+        SignInError,
+        "The request was malformed or invalid.",
         "start a new sign-in; if it keeps happening, check the provider override file's URLs",
     ),
     90014: CatalogEntry(
-        SignInError, "A required field was missing from the request.",
+        SignInError,
+        "A required field was missing from the request.",
         "start a new sign-in; if it keeps happening, check the provider override and client id",
     ),
     500011: CatalogEntry(
-        ConfigurationError, "The resource (API) was not found in the tenant.",
+        ConfigurationError,
+        "The resource (API) was not found in the tenant.",
         "check the scopes: Graph scopes look like 'Mail.Read' or 'https://graph.microsoft.com/Mail.Read'",
     ),
     50126: CatalogEntry(
-        SignInError, "Invalid username or password.",
+        SignInError,
+        "Invalid username or password.",
         "sign in again with the right account",
     ),
     50173: CatalogEntry(
-        ReauthenticationRequired, "The grant expired because the password changed or sessions were revoked.",
+        ReauthenticationRequired,
+        "The grant expired because the password changed or sessions were revoked.",
         "sign in again",
     ),
     70000: CatalogEntry(
-        ReauthenticationRequired, "The grant is invalid or was already used.",
+        ReauthenticationRequired,
+        "The grant is invalid or was already used.",
         "sign in again",
     ),
-    70016: CatalogEntry(SignInTimeout, "The device code was not approved yet.", "finish the sign-in in the browser"),
+    70016: CatalogEntry(
+        SignInTimeout, "The device code was not approved yet.", "finish the sign-in in the browser"
+    ),
     70020: CatalogEntry(
-        SignInTimeout, "The device code expired before anyone approved it.",
+        SignInTimeout,
+        "The device code expired before anyone approved it.",
         "run the sign-in again and enter the new code within its time limit",
     ),
 }
 
 _BY_ERROR: dict[str, CatalogEntry] = {
     "authorization_declined": CatalogEntry(
-        SignInDeclined, "The sign-in was declined in the browser.", "run the sign-in again and approve it"
+        SignInDeclined,
+        "The sign-in was declined in the browser.",
+        "run the sign-in again and approve it",
     ),
     "access_denied": CatalogEntry(
-        SignInDeclined, "Access was denied (the sign-in or consent was declined).",
+        SignInDeclined,
+        "Access was denied (the sign-in or consent was declined).",
         "run the sign-in again and approve it",
     ),
     "expired_token": CatalogEntry(
-        SignInTimeout, "The device code expired before anyone approved it.",
+        SignInTimeout,
+        "The device code expired before anyone approved it.",
         "run the sign-in again and enter the new code within its time limit",
     ),
     "bad_verification_code": CatalogEntry(
@@ -141,15 +165,18 @@ _BY_ERROR: dict[str, CatalogEntry] = {
         ReauthenticationRequired, "Interactive sign-in is required.", "sign in again"
     ),
     "consent_required": CatalogEntry(
-        ConsentRequiredError, "Consent is required for the requested permissions.",
+        ConsentRequiredError,
+        "Consent is required for the requested permissions.",
         "sign in again and accept the permissions",
     ),
     "invalid_client": CatalogEntry(
-        ConfigurationError, "The client (app registration) was refused.",
+        ConfigurationError,
+        "The client (app registration) was refused.",
         "check the client id, and 'Allow public client flows' in the app registration",
     ),
     "unauthorized_client": CatalogEntry(
-        ConfigurationError, "This app is not allowed to use this flow or tenant.",
+        ConfigurationError,
+        "This app is not allowed to use this flow or tenant.",
         "check the client id and the app's supported account types",
     ),
 }
@@ -177,7 +204,8 @@ def error_from_result(result: dict, *, context: str = "Sign-in failed") -> Auths
     if entry is None:
         return SignInError(
             f"{context}: {first_line}{trailer}",
-            remedy="try again; if it persists, look the AADSTS code up in README.md (Troubleshooting)",
+            remedy="try again; if it persists, look the AADSTS code up in README.md "
+            "(Troubleshooting)",
             aadsts=code,
             error=error,
         )

@@ -34,7 +34,9 @@ def sign_in_with_device_code(
             user_code=flow["user_code"],
             verification_uri=flow.get("verification_uri") or flow.get("verification_url", ""),
             message=flow.get("message", ""),
-            expires_at=float(flow.get("expires_at") or time.time() + int(flow.get("expires_in", 900))),
+            expires_at=float(
+                flow.get("expires_at") or time.time() + int(flow.get("expires_in", 900))
+            ),
             interval=int(flow.get("interval", 5)),
         )
     )

@@ -30,7 +30,9 @@ class Placement:
 def detect_placement(environ: Mapping[str, str] | None = None) -> Placement:
     env = os.environ if environ is None else environ
     reason = None
-    if any(k in env for k in ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_SERVICE_PREFIX", "JUPYTERHUB_USER")):
+    if any(
+        k in env for k in ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_SERVICE_PREFIX", "JUPYTERHUB_USER")
+    ):
         reason = "this kernel runs on JupyterHub"
     elif env.get("CODESPACES") == "true" or "CODESPACE_NAME" in env:
         reason = "this kernel runs in GitHub Codespaces"

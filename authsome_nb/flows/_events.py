@@ -78,7 +78,9 @@ def print_event(event: SignInEvent, stream=None) -> None:
         print(event.reason, file=out)
     elif isinstance(event, AuthorizeUrl):
         if event.opened_browser:
-            print(f"A browser tab opened for sign-in. If it did not, open:\n  {event.url}", file=out)
+            print(
+                f"A browser tab opened for sign-in. If it did not, open:\n  {event.url}", file=out
+            )
         else:
             print(f"Open this link in your browser to sign in:\n  {event.url}", file=out)
     elif isinstance(event, DeviceCode):
@@ -90,7 +92,9 @@ def print_event(event: SignInEvent, stream=None) -> None:
         )
     elif isinstance(event, SignedIn):
         who = event.username or event.display_name or "your account"
-        print(f"Signed in to {event.provider} as {who} (connection '{event.connection}').", file=out)
+        print(
+            f"Signed in to {event.provider} as {who} (connection '{event.connection}').", file=out
+        )
     elif isinstance(event, Failed):
         print(f"Sign-in {event.outcome}: {event.message}", file=out)
     if hasattr(out, "flush"):

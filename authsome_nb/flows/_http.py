@@ -50,8 +50,14 @@ class MsalHttpClient:
                 self._discovery[key] = response
         return response
 
-    def post(self, url: str, params: dict | None = None, data: Any = None, headers: dict | None = None,
-             **kwargs: Any):
+    def post(
+        self,
+        url: str,
+        params: dict | None = None,
+        data: Any = None,
+        headers: dict | None = None,
+        **kwargs: Any,
+    ):
         return self._send("POST", url, params=params, data=data, headers=headers)
 
     def close(self) -> None:

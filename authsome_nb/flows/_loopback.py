@@ -33,7 +33,10 @@ def result_page(ok: bool, detail: str = "") -> bytes:
         body = "You can close this tab: your notebook finishes signing in and shows the result."
     else:
         title, cls = "Sign-in did not complete", "bad"
-        body = html.escape(detail or "Something went wrong.") + " Go back to your notebook for details."
+        body = (
+            html.escape(detail or "Something went wrong.")
+            + " Go back to your notebook for details."
+        )
     return _PAGE.format(title=title, cls=cls, body=body).encode()
 
 
@@ -158,7 +161,9 @@ class LoopbackRedirect:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args) -> None:  # the query holds the code: never log
+            def log_message(
+                self, format: str, *args
+            ) -> None:  # the query holds the code: never log
                 return
 
         return Handler

@@ -14,26 +14,31 @@ from urllib.parse import urlsplit
 from ..errors import ConfigurationError
 from ._http import shared_http_client
 
-MICROSOFT_AUTHORITY_HOSTS = frozenset({
-    "login.microsoftonline.com",
-    "login.microsoft.com",
-    "login.windows.net",
-    "login.microsoftonline.us",
-    "login.chinacloudapi.cn",
-    "login.partner.microsoftonline.cn",
-    "login.microsoftonline.de",
-    "login-us.microsoftonline.com",
-})
+MICROSOFT_AUTHORITY_HOSTS = frozenset(
+    {
+        "login.microsoftonline.com",
+        "login.microsoft.com",
+        "login.windows.net",
+        "login.microsoftonline.us",
+        "login.chinacloudapi.cn",
+        "login.partner.microsoftonline.cn",
+        "login.microsoftonline.de",
+        "login-us.microsoftonline.com",
+    }
+)
 
 
-def build_app(client_id: str, authority: str, *, token_cache=None, client_secret: str | None = None):
+def build_app(
+    client_id: str, authority: str, *, token_cache=None, client_secret: str | None = None
+):
     """A Public (or, with a secret, Confidential) ``ClientApplication`` for ``authority``."""
     import msal
 
     if not authority.startswith("https://"):
         raise ConfigurationError(
             f"The authority {authority} is not https://",
-            remedy="MSAL requires https authorities; fix oauth.authorization_url in the provider file",
+            remedy="MSAL requires https authorities; fix oauth.authorization_url in the "
+            "provider file",
         )
     host = (urlsplit(authority).hostname or "").lower()
     known = host in MICROSOFT_AUTHORITY_HOSTS
@@ -45,7 +50,9 @@ def build_app(client_id: str, authority: str, *, token_cache=None, client_secret
     )
     try:
         if client_secret:
-            return msal.ConfidentialClientApplication(client_id, client_credential=client_secret, **kwargs)
+            return msal.ConfidentialClientApplication(
+                client_id, client_credential=client_secret, **kwargs
+            )
         return msal.PublicClientApplication(client_id, **kwargs)
     except ValueError as exc:
         # MSAL raises ValueError for an authority whose discovery document is missing or wrong.

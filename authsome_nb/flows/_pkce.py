@@ -34,19 +34,26 @@ def sign_in_with_pkce(
     login_hint: str | None = None,
     prompt: str | None = "select_account",
 ) -> dict:
-    """Run the auth-code flow; ``redirect`` is a LoopbackRedirect-like target (closed at the end)."""
+    """Run the auth-code flow; ``redirect`` is a loopback-like target, closed at the end."""
     try:
         with warnings.catch_warnings():
             # A redirect through the Jupyter server must use the query (a cross-site form POST
             # would arrive without Jupyter's SameSite cookie); MSAL warns about that choice.
             warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended")
             flow = app.initiate_auth_code_flow(
-                scopes, redirect_uri=redirect.redirect_uri, login_hint=login_hint, prompt=prompt,
+                scopes,
+                redirect_uri=redirect.redirect_uri,
+                login_hint=login_hint,
+                prompt=prompt,
                 response_mode=getattr(redirect, "response_mode", None),
             )
         redirect.expect_state(flow["state"])
         opened = _show(flow["auth_uri"], open_browser, browser_is_local)
-        on_event(AuthorizeUrl(url=flow["auth_uri"], redirect_uri=redirect.redirect_uri, opened_browser=opened))
+        on_event(
+            AuthorizeUrl(
+                url=flow["auth_uri"], redirect_uri=redirect.redirect_uri, opened_browser=opened
+            )
+        )
         on_event(Waiting("Waiting for the browser to come back…"))
         response = redirect.wait(timeout, cancel)
     finally:

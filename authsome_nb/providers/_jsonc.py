@@ -88,7 +88,7 @@ def loads(text: str) -> Any:
 
 
 def line_of_key(text: str, dotted_field: str) -> int | None:
-    """Best-effort line number of the last key of ``dotted_field`` (``oauth.scopes`` → ``"scopes"``)."""
+    """Best-effort line of the last key of ``dotted_field`` (``oauth.scopes`` → ``"scopes"``)."""
     key = dotted_field.rsplit(".", 1)[-1].split("[", 1)[0]
     match = re.search(r'"' + re.escape(key) + r'"\s*:', strip_comments(text))
     if not match:

@@ -66,9 +66,19 @@ def key_id(key: bytes) -> bytes:
 
 def _header_bytes(header: Header) -> bytes:
     kdf = header.kdf
-    return _FIXED.pack(
-        MAGIC, header.version, header.kind, header.key_id, kdf.log2_n, kdf.r, kdf.p, len(kdf.salt)
-    ) + kdf.salt
+    return (
+        _FIXED.pack(
+            MAGIC,
+            header.version,
+            header.kind,
+            header.key_id,
+            kdf.log2_n,
+            kdf.r,
+            kdf.p,
+            len(kdf.salt),
+        )
+        + kdf.salt
+    )
 
 
 def read_header(blob: bytes) -> tuple[Header, int]:
@@ -80,13 +90,14 @@ def read_header(blob: bytes) -> tuple[Header, int]:
         header = Header(version, kind, kid, KdfParams())
         raise EnvelopeError(
             "version",
-            f"written by a newer authsome_nb (store format {version}; this version reads {FORMAT_VERSION})",
+            f"written by a newer authsome_nb (store format {version}; "
+            f"this version reads {FORMAT_VERSION})",
             header,
         )
     end = _FIXED.size + salt_len
     if len(blob) < end + NONCE_BYTES + 16:
         raise EnvelopeError("tampered", "the file is truncated")
-    header = Header(version, kind, kid, KdfParams(log2_n, r, p, blob[_FIXED.size:end]))
+    header = Header(version, kind, kid, KdfParams(log2_n, r, p, blob[_FIXED.size : end]))
     return header, end
 
 
@@ -105,13 +116,15 @@ def open_sealed(blob: bytes, key: bytes) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     header, offset = read_header(blob)
-    nonce = blob[offset:offset + NONCE_BYTES]
+    nonce = blob[offset : offset + NONCE_BYTES]
     try:
-        return AESGCM(key).decrypt(nonce, blob[offset + NONCE_BYTES:], blob[:offset])
+        return AESGCM(key).decrypt(nonce, blob[offset + NONCE_BYTES :], blob[:offset])
     except InvalidTag:
         if not hmac.compare_digest(header.key_id, key_id(key)):
             raise EnvelopeError(
-                "wrong_key", f"the key in use is not the one that wrote it ({header.kind_name})", header
+                "wrong_key",
+                f"the key in use is not the one that wrote it ({header.kind_name})",
+                header,
             ) from None
         raise EnvelopeError(
             "tampered", "authentication failed: the file was modified or is corrupt", header

@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +108,8 @@ class EncryptedStore:
         except (ValueError, AttributeError):
             raise StoreDecryptError(
                 f"The store {self.path} decrypted but its content is not a store",
-                remedy="move it aside with an.reset_store() (it is kept, not deleted) and sign in again",
+                remedy="move it aside with an.reset_store() (it is kept, not deleted) and sign "
+                "in again",
             ) from None
         self._key, self._kdf = key, kdf
         return data
@@ -117,7 +118,8 @@ class EncryptedStore:
         if exc.reason == "version":
             return StoreVersionError(
                 f"The store {self.path} was {exc}",
-                remedy="upgrade authsome-nb (pip install -U authsome-nb); the file was left untouched",
+                remedy="upgrade authsome-nb (pip install -U authsome-nb); the file was left "
+                "untouched",
             )
         written_by = f" It was written with the {exc.header.kind_name}." if exc.header else ""
         if exc.reason == "wrong_key":
@@ -174,8 +176,12 @@ class EncryptedStore:
         if self._key is None:  # a new store: nothing was decrypted yet
             self._key, self._kdf = self.key_source_for(None).key_for(None)
         assert self._key_source is not None
-        blob = seal(json.dumps(data, separators=(",", ":")).encode(), self._key, self._key_source.kind,
-                    self._kdf)
+        blob = seal(
+            json.dumps(data, separators=(",", ":")).encode(),
+            self._key,
+            self._key_source.kind,
+            self._kdf,
+        )
         fd, tmp = tempfile.mkstemp(dir=self.home, prefix=_TMP_PREFIX, suffix=".tmp")  # mode 0600
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -195,10 +201,8 @@ class EncryptedStore:
     def _remove_orphaned_temp_files(self) -> None:
         # Writers only write under the lock we hold: any temp file here was left by a killed one.
         for path in self.home.glob(_TMP_PREFIX + "*.tmp"):
-            try:
+            with suppress(OSError):
                 path.unlink()
-            except OSError:
-                pass
 
     def reset(self) -> Path | None:
         """Move the store aside (``credentials.enc.broken-<time>``) and start empty."""

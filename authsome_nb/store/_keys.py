@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -62,12 +63,23 @@ class Passphrase:
             kdf = header.kdf
         else:
             kdf = KdfParams(SCRYPT.log2_n, SCRYPT.r, SCRYPT.p, os.urandom(16))
-        cache_key = (hashlib.sha256(self.value.encode()).digest(), kdf.salt, kdf.log2_n, kdf.r, kdf.p)
+        cache_key = (
+            hashlib.sha256(self.value.encode()).digest(),
+            kdf.salt,
+            kdf.log2_n,
+            kdf.r,
+            kdf.p,
+        )
         key = _derived.get(cache_key)
         if key is None:
             key = hashlib.scrypt(
-                self.value.encode(), salt=kdf.salt, n=1 << kdf.log2_n, r=kdf.r, p=kdf.p,
-                maxmem=256 * 1024 * 1024, dklen=KEY_BYTES,
+                self.value.encode(),
+                salt=kdf.salt,
+                n=1 << kdf.log2_n,
+                r=kdf.r,
+                p=kdf.p,
+                maxmem=256 * 1024 * 1024,
+                dklen=KEY_BYTES,
             )
             _derived[cache_key] = key
         return key, kdf
@@ -144,10 +156,8 @@ def _create_key_file(path: Path) -> None:
         os.fsync(fd)
         os.close(fd)
         os.chmod(tmp, 0o600)
-        try:
+        with contextlib.suppress(FileExistsError):  # another process won the race: use its key
             os.link(tmp, path)
-        except FileExistsError:
-            pass  # another process won the race: use its key
     finally:
         os.unlink(tmp)
 

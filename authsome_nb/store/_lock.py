@@ -88,7 +88,8 @@ class InterProcessLock:
                 raise StoreError(
                     f"The store {self.path.with_suffix('')} stayed locked by another process "
                     f"for {int(self.timeout)} s",
-                    remedy="another kernel is probably in the middle of a refresh over a slow network; "
+                    remedy="another kernel is probably in the middle of a refresh over a slow "
+                    "network; "
                     "try again in a moment",
                 )
             time.sleep(delay)

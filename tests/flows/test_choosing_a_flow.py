@@ -34,8 +34,12 @@ def test_a_local_desktop_picks_pkce(monkeypatch):
 
 
 def test_remote_with_the_jupyter_server_callback_uses_pkce():
-    remote = Placement(remote_reason="this kernel runs on JupyterHub", in_kernel=True, has_display=False)
-    flow, why = choose_flow("auto", supports_device_code=True, placement=remote, server_callback=True)
+    remote = Placement(
+        remote_reason="this kernel runs on JupyterHub", in_kernel=True, has_display=False
+    )
+    flow, why = choose_flow(
+        "auto", supports_device_code=True, placement=remote, server_callback=True
+    )
     assert flow == "pkce" and "Jupyter server" in why
 
 

@@ -58,8 +58,13 @@ def test_timeout_after_a_mismatch_is_reported_as_state_mismatch():
 def test_error_redirect_shows_what_went_wrong():
     target = LoopbackRedirect()
     target.expect_state("s")
-    page = browse(target.redirect_uri + "?error=access_denied&error_description=AADSTS65004%3A+User+declined&state=s")
-    assert page.status_code == 200 and "AADSTS65004" in page.text and "did not complete" in page.text
+    page = browse(
+        target.redirect_uri
+        + "?error=access_denied&error_description=AADSTS65004%3A+User+declined&state=s"
+    )
+    assert (
+        page.status_code == 200 and "AADSTS65004" in page.text and "did not complete" in page.text
+    )
     assert target.wait(5)["error"] == "access_denied"
 
 
@@ -96,6 +101,8 @@ def test_form_post_carries_the_code_in_the_body():
     target = LoopbackRedirect()
     assert target.response_mode == "form_post"
     target.expect_state("s")
-    page = httpx.post(target.redirect_uri.replace("localhost", "127.0.0.1"), data={"code": "c", "state": "s"})
+    page = httpx.post(
+        target.redirect_uri.replace("localhost", "127.0.0.1"), data={"code": "c", "state": "s"}
+    )
     assert page.status_code == 200
     assert target.wait(5) == {"code": "c", "state": "s"}

@@ -28,14 +28,22 @@ def test_bundled_microsoft_matches_the_seed(home):
     assert ms.display_name == "Microsoft"
     assert ms.flow == "pkce" and ms.oauth.pkce and ms.oauth.supports_device_code
     assert not ms.oauth.supports_dcr
-    assert ms.oauth.scopes == ("User.Read", "offline_access", "Mail.ReadWrite",
-                               "Calendars.ReadWrite", "Files.ReadWrite", "Tasks.ReadWrite")
+    assert ms.oauth.scopes == (
+        "User.Read",
+        "offline_access",
+        "Mail.ReadWrite",
+        "Calendars.ReadWrite",
+        "Files.ReadWrite",
+        "Tasks.ReadWrite",
+    )
     assert ms.api_url == "graph.microsoft.com"
     assert ms.api_base == "https://graph.microsoft.com/v1.0"
     assert ms.authority == "https://login.microsoftonline.com/common"
     assert ms.tenant == "common"
-    assert ms.export_env == {"access_token": "MICROSOFT_ACCESS_TOKEN",
-                             "refresh_token": "MICROSOFT_REFRESH_TOKEN"}
+    assert ms.export_env == {
+        "access_token": "MICROSOFT_ACCESS_TOKEN",
+        "refresh_token": "MICROSOFT_REFRESH_TOKEN",
+    }
     assert ms.client_id_env == "MICROSOFT_OAUTH_CLIENT_ID"
     assert ms.services == {
         "outlook": ("Mail.ReadWrite", "Mail.Send"),
@@ -55,7 +63,10 @@ def test_tenant_replaces_the_authority_segment(home):
 
 
 def test_override_is_deep_merged_over_the_bundled_definition(home):
-    write(home, "microsoft.jsonc", """
+    write(
+        home,
+        "microsoft.jsonc",
+        """
     // a sovereign cloud, one tenant
     {
       "oauth": {
@@ -65,7 +76,8 @@ def test_override_is_deep_merged_over_the_bundled_definition(home):
       "api_url": "graph.microsoft.us",
       "api_base": "https://graph.microsoft.us/v1.0",
     }
-    """)
+    """,
+    )
     ms = load_provider("microsoft", home)
     assert ms.authority == "https://login.microsoftonline.us/contoso"
     assert ms.api_hosts == {"graph.microsoft.us"}
@@ -142,7 +154,9 @@ def test_authsome_files_of_both_generations_load_unchanged(home):
 
 
 def test_syntax_error_names_the_file_and_the_line(home):
-    path = write(home, "microsoft.json", '{\n  "api_url": "x",\n  "oauth": {\n    "scopes": [1 2]\n  }\n}\n')
+    path = write(
+        home, "microsoft.json", '{\n  "api_url": "x",\n  "oauth": {\n    "scopes": [1 2]\n  }\n}\n'
+    )
     with pytest.raises(ProviderError) as caught:
         load_provider("microsoft", home)
     assert caught.value.path == str(path)
@@ -151,7 +165,11 @@ def test_syntax_error_names_the_file_and_the_line(home):
 
 
 def test_wrong_field_type_names_the_file_line_and_field(home):
-    path = write(home, "microsoft.jsonc", '{\n  // scopes must be a list\n  "oauth": {\n    "scopes": "User.Read"\n  }\n}\n')
+    path = write(
+        home,
+        "microsoft.jsonc",
+        '{\n  // scopes must be a list\n  "oauth": {\n    "scopes": "User.Read"\n  }\n}\n',
+    )
     with pytest.raises(ProviderError) as caught:
         load_provider("microsoft", home)
     err = caught.value
@@ -205,5 +223,12 @@ def test_both_json_and_jsonc_is_ambiguous(home):
 
 
 def test_comment_markers_inside_strings_are_kept(home):
-    write(home, "microsoft.jsonc", '{"description": "see https://x.example/a//b /* not a comment */, ok",}')
-    assert load_provider("microsoft", home).description == "see https://x.example/a//b /* not a comment */, ok"
+    write(
+        home,
+        "microsoft.jsonc",
+        '{"description": "see https://x.example/a//b /* not a comment */, ok",}',
+    )
+    assert (
+        load_provider("microsoft", home).description
+        == "see https://x.example/a//b /* not a comment */, ok"
+    )

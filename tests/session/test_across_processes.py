@@ -19,8 +19,13 @@ QUIET = {"on_event": lambda e: None}
 
 def start(action: str, connection: str, n: int) -> list[subprocess.Popen]:
     procs = [
-        subprocess.Popen([sys.executable, str(WORKER), action, connection if n == 1 else f"{connection}{i}"],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+        subprocess.Popen(
+            [sys.executable, str(WORKER), action, connection if n == 1 else f"{connection}{i}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+        )
         for i in range(n)
     ]
     for proc in procs:
@@ -47,8 +52,16 @@ def test_sixteen_processes_at_expiry_make_exactly_one_refresh(authsome_env):
     an.login(flow="device", **QUIET)
     emu.access_token_lifetime = 3600
     procs = start("token", "default", 1)
-    procs += [subprocess.Popen([sys.executable, str(WORKER), "token", "default"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True, env=os.environ.copy()) for _ in range(15)]
+    procs += [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), "token", "default"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+        )
+        for _ in range(15)
+    ]
     for proc in procs[1:]:
         assert proc.stdout.readline().strip() == "ready"
     while an.get().expires_at - time.time() > 299:  # wait until the token is due for refresh

@@ -34,7 +34,9 @@ QUIET = {"on_event": lambda e: None}
         (500011, "devicecode", None, ConfigurationError, "scopes"),
     ],
 )
-def test_sign_in_errors_carry_code_meaning_and_remedy(authsome_env, code, endpoint, grant, kind, remedy):
+def test_sign_in_errors_carry_code_meaning_and_remedy(
+    authsome_env, code, endpoint, grant, kind, remedy
+):
     emu = authsome_env
     emu.auto_approve_after = 1
     emu.inject_error(code, endpoint=endpoint, grant_type=grant)
@@ -52,7 +54,9 @@ def test_redirect_mismatch_names_the_uri_to_register(authsome_env):
     with pytest.raises(ConfigurationError) as caught:
         an.login(flow="pkce", open_browser=lambda url: emu.play_browser(url), **QUIET)
     assert caught.value.aadsts == 50011
-    assert "http://localhost/callback" in str(caught.value) and "Mobile and desktop" in str(caught.value)
+    assert "http://localhost/callback" in str(caught.value) and "Mobile and desktop" in str(
+        caught.value
+    )
 
 
 def test_consent_declined_in_the_browser(authsome_env):

@@ -26,9 +26,18 @@ def test_device_code_sign_in_fills_the_account_from_me(authsome_env):
     events = []
     conn = an.login("microsoft", flow="device", on_event=events.append)
     adele = emu.users[0]
-    assert (conn.username, conn.display_name, conn.tenant_id) == (adele.upn, adele.display_name, adele.tenant_id)
-    assert conn.scopes == ("User.Read", "Mail.ReadWrite", "Calendars.ReadWrite", "Files.ReadWrite",
-                           "Tasks.ReadWrite")
+    assert (conn.username, conn.display_name, conn.tenant_id) == (
+        adele.upn,
+        adele.display_name,
+        adele.tenant_id,
+    )
+    assert conn.scopes == (
+        "User.Read",
+        "Mail.ReadWrite",
+        "Calendars.ReadWrite",
+        "Files.ReadWrite",
+        "Tasks.ReadWrite",
+    )
     kinds = [type(e) for e in events]
     assert kinds[:2] == [FlowChosen, DeviceCode] and kinds[-1] is SignedIn
     code = next(e for e in events if isinstance(e, DeviceCode))
@@ -42,7 +51,9 @@ def test_device_code_sign_in_fills_the_account_from_me(authsome_env):
 
 def test_device_code_approved_from_another_thread(authsome_env):
     emu = authsome_env
-    approver = threading.Thread(target=lambda: emu.approve(emu.wait_for_user_code(10), user="megan"))
+    approver = threading.Thread(
+        target=lambda: emu.approve(emu.wait_for_user_code(10), user="megan")
+    )
     approver.start()
     conn = an.login(flow="device", on_event=lambda e: None)
     approver.join()
@@ -52,11 +63,16 @@ def test_device_code_approved_from_another_thread(authsome_env):
 def test_pkce_sign_in_with_the_test_playing_the_browser(authsome_env):
     emu = authsome_env
     seen = []
-    conn = an.login(flow="pkce", open_browser=lambda url: emu.play_browser(url, user="megan"),
-                    on_event=seen.append)
+    conn = an.login(
+        flow="pkce",
+        open_browser=lambda url: emu.play_browser(url, user="megan"),
+        on_event=seen.append,
+    )
     assert conn.username == emu.user("megan").upn and conn.flow == "pkce"
     url_event = next(e for e in seen if isinstance(e, AuthorizeUrl))
-    assert url_event.redirect_uri.startswith("http://localhost:") and url_event.redirect_uri.endswith("/callback")
+    assert url_event.redirect_uri.startswith(
+        "http://localhost:"
+    ) and url_event.redirect_uri.endswith("/callback")
     assert "code_challenge_method=S256" in url_event.url and "state=" in url_event.url
     assert "response_mode=form_post" in url_event.url  # the code never sits in a URL
     port = int(url_event.redirect_uri.split(":")[2].split("/")[0])
@@ -67,13 +83,29 @@ def test_pkce_sign_in_with_the_test_playing_the_browser(authsome_env):
 def test_two_connections_of_different_users_side_by_side(authsome_env):
     emu = authsome_env
     quiet = {"on_event": lambda e: None}
-    work = an.login(connection="work", flow="pkce", services="outlook,teams",
-                    open_browser=lambda url: emu.play_browser(url, user="adele"), **quiet)
-    personal = an.login(connection="personal", flow="pkce", tenant="consumers",
-                        open_browser=lambda url: emu.play_browser(url, user="sam"), **quiet)
+    work = an.login(
+        connection="work",
+        flow="pkce",
+        services="outlook,teams",
+        open_browser=lambda url: emu.play_browser(url, user="adele"),
+        **quiet,
+    )
+    personal = an.login(
+        connection="personal",
+        flow="pkce",
+        tenant="consumers",
+        open_browser=lambda url: emu.play_browser(url, user="sam"),
+        **quiet,
+    )
     assert work.username == emu.user("adele").upn
     assert personal.username == emu.user("sam").upn
-    assert work.scopes == ("User.Read", "Mail.ReadWrite", "Mail.Send", "Chat.ReadWrite", "ChannelMessage.Send")
+    assert work.scopes == (
+        "User.Read",
+        "Mail.ReadWrite",
+        "Mail.Send",
+        "Chat.ReadWrite",
+        "ChannelMessage.Send",
+    )
     assert personal.authority.endswith("/consumers")
     assert an.token(connection="work") != an.token(connection="personal")
     assert [c.connection for c in an.connections()] == ["personal", "work"]
@@ -166,7 +198,9 @@ def test_user_info_failure_is_the_seed_message_and_stores_nothing(authsome_env):
     emu = authsome_env
     emu.auto_approve_after = 1
     emu.inject_graph_error("/v1.0/me", status=403, code="Authorization_RequestDenied")
-    with pytest.raises(UserInfoError, match="Failed to get user info from Microsoft Graph") as caught:
+    with pytest.raises(
+        UserInfoError, match="Failed to get user info from Microsoft Graph"
+    ) as caught:
         an.login(flow="device", on_event=lambda e: None)
     assert "User.Read" in str(caught.value)
     assert an.connections() == []

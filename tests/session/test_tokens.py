@@ -37,7 +37,9 @@ def test_refresh_with_strict_rotation_across_several_expiries(signed_in):
     emu.reset_counters()
     tokens = [an.token().value for _ in range(4)]
     assert len(set(tokens)) == 4
-    assert emu.count("token", **REFRESH) == 4  # each one used the refresh token the last one rotated in
+    assert (
+        emu.count("token", **REFRESH) == 4
+    )  # each one used the refresh token the last one rotated in
     assert an.get().refresh_error is None
 
 
@@ -115,9 +117,16 @@ def test_a_new_process_is_signed_in_at_once(signed_in, tmp_path):
     emu = signed_in
     emu.reset_counters()
     out = subprocess.run(
-        [sys.executable, "-c", "import authsome_nb as an, hashlib; "
-         "print(hashlib.sha256(an.token().value.encode()).hexdigest())"],
-        capture_output=True, text=True, check=True, env=os.environ.copy(),
+        [
+            sys.executable,
+            "-c",
+            "import authsome_nb as an, hashlib; "
+            "print(hashlib.sha256(an.token().value.encode()).hexdigest())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ.copy(),
     ).stdout.strip()
     import hashlib
 

@@ -14,8 +14,12 @@ def write_connection(home: str, name: str, start_at: float) -> None:
     while time.time() < start_at:  # line up with the other processes
         time.sleep(0.001)
     with store.transaction() as tx:
-        tx.connections[name] = {"provider": "microsoft", "connection": name, "scopes": ["User.Read"],
-                                "payload": "x" * 2000}
+        tx.connections[name] = {
+            "provider": "microsoft",
+            "connection": name,
+            "scopes": ["User.Read"],
+            "payload": "x" * 2000,
+        }
         tx.save()
 
 
@@ -25,8 +29,12 @@ def write_forever(home: str) -> None:
     while True:
         n += 1
         with store.transaction() as tx:
-            tx.connections["churn"] = {"provider": "microsoft", "connection": "churn", "n": n,
-                                       "payload": "y" * (1000 + n % 5000)}
+            tx.connections["churn"] = {
+                "provider": "microsoft",
+                "connection": "churn",
+                "n": n,
+                "payload": "y" * (1000 + n % 5000),
+            }
             tx.save()
 
 

@@ -162,7 +162,9 @@ def test_concurrent_writers_of_different_connections_all_survive(tmp_path):
     put(EncryptedStore(tmp_path), "seed")  # creates the key file first, like a real first sign-in
     start_at = time.time() + 1.0
     procs = [
-        subprocess.Popen([sys.executable, str(WORKER), "write", str(tmp_path), f"conn{i}", str(start_at)])
+        subprocess.Popen(
+            [sys.executable, str(WORKER), "write", str(tmp_path), f"conn{i}", str(start_at)]
+        )
         for i in range(8)
     ]
     assert [p.wait(timeout=60) for p in procs] == [0] * 8
@@ -173,7 +175,9 @@ def test_concurrent_writers_of_different_connections_all_survive(tmp_path):
 def test_concurrent_first_use_agrees_on_one_key(tmp_path):
     start_at = time.time() + 1.0
     procs = [
-        subprocess.Popen([sys.executable, str(WORKER), "write", str(tmp_path), f"c{i}", str(start_at)])
+        subprocess.Popen(
+            [sys.executable, str(WORKER), "write", str(tmp_path), f"c{i}", str(start_at)]
+        )
         for i in range(6)
     ]
     assert [p.wait(timeout=60) for p in procs] == [0] * 6
@@ -183,8 +187,9 @@ def test_concurrent_first_use_agrees_on_one_key(tmp_path):
 def test_kill_9_at_any_moment_leaves_a_readable_store(tmp_path):
     put(EncryptedStore(tmp_path), "keep", secret=SECRET)
     for round_ in range(25):
-        proc = subprocess.Popen([sys.executable, str(WORKER), "churn", str(tmp_path)],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(WORKER), "churn", str(tmp_path)], stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(0.02 + (round_ % 7) * 0.013)
         proc.send_signal(signal.SIGKILL)
