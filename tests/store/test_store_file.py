@@ -199,3 +199,69 @@ def test_kill_9_at_any_moment_leaves_a_readable_store(tmp_path):
     leftovers = list(tmp_path.glob(".credentials-*.tmp"))
     put(EncryptedStore(tmp_path), "after")  # the next writer cleans a killed writer's temp file
     assert not list(tmp_path.glob(".credentials-*.tmp")), leftovers
+
+
+class _MemoryKeyring:
+    """A keyring backend that lives in memory (what a desktop's Keychain would be here)."""
+
+    priority = 5
+
+    def __init__(self):
+        self.saved = {}
+
+    def get_password(self, service, username):
+        return self.saved.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.saved[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.saved.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch):
+    keyring = pytest.importorskip("keyring")
+    from keyring.backend import KeyringBackend
+
+    backend_class = type("MemoryKeyring", (_MemoryKeyring, KeyringBackend), {})
+    backend = backend_class()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    monkeypatch.setenv("AUTHSOME_NB_KEYRING", "1")
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_a_real_keyring_holds_the_key_and_no_key_file_is_written(tmp_path, memory_keyring):
+    store = EncryptedStore(tmp_path)
+    put(store, "a")
+    assert store.key_source_label().startswith("OS keyring")
+    assert not (tmp_path / "store.key").exists()
+    assert len(memory_keyring.saved) == 1
+    assert EncryptedStore(tmp_path).data()["connections"]["a"]["connection"] == "a"
+
+
+def test_fail_and_plaintext_keyrings_are_never_used(tmp_path, monkeypatch):
+    keyring = pytest.importorskip("keyring")
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    monkeypatch.setenv("AUTHSOME_NB_KEYRING", "1")
+    try:
+        store = EncryptedStore(tmp_path)
+        put(store, "a")
+        assert store.key_source_label().startswith("key file")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_store_written_with_the_key_file_keeps_it_when_a_keyring_appears(tmp_path, monkeypatch, memory_keyring):
+    monkeypatch.setenv("AUTHSOME_NB_KEYRING", "0")
+    put(EncryptedStore(tmp_path), "a")
+    monkeypatch.setenv("AUTHSOME_NB_KEYRING", "1")
+    store = EncryptedStore(tmp_path)
+    assert store.data()["connections"]["a"]["connection"] == "a"
+    assert store.key_source_label().startswith("key file")
+    assert memory_keyring.saved == {}
