@@ -97,6 +97,11 @@ def _setup():
     """The app-registration guide, with the exact redirect URIs and the permissions to add."""
 
 
+@magic_arguments(name="authsome reset")
+def _reset():
+    """Move an unreadable store aside (kept, not deleted) and start with an empty one."""
+
+
 @magic_arguments(name="authsome help")
 @argument("subcommand", nargs="?", metavar="SUBCOMMAND", help="a subcommand to explain")
 def _help():

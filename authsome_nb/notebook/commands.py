@@ -91,6 +91,16 @@ def export(provider: str, connection: str, *, include_refresh_token: bool = Fals
             "(values hidden; subprocesses started from here inherit them).")
 
 
+def reset_store() -> str:
+    from .. import _api
+
+    moved = _api.reset_store()
+    if moved is None:
+        return "There was no store to reset; the next sign-in creates one."
+    return (f"Moved the store aside to {moved} (nothing was deleted: move it back to undo). "
+            "Sign in again with %authsome login.")
+
+
 def providers_table():
     from .. import _api
     from .widgets.providers_table import ProvidersTable

@@ -130,6 +130,11 @@ class AuthsomeMagics(Magics):
 
         return commands.providers_table()
 
+    def _reset(self, args):
+        from . import commands
+
+        print(commands.reset_store())
+
     def _setup(self, args):
         from . import commands
 

@@ -61,6 +61,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         Subcommand("providers", "The provider definitions known here."),
         Subcommand("setup", "The app-registration guide: redirect URIs and permissions to add.",
                    takes_provider=True),
+        Subcommand("reset", "Move an unreadable store aside (kept, not deleted); start empty."),
         Subcommand("graph", "Graph into pandas: df = %authsome graph /me/messages --top 50",
                    parsed=False),
         Subcommand("help", "This overview, or a subcommand's options: %authsome help login"),

@@ -110,3 +110,17 @@ def test_arguments_expand_python_variables_but_graph_paths_keep_their_dollars(sh
     shell.run_line_magic("authsome", "get microsoft --connection $name")
     shell.run_line_magic("authsome", "graph /me/messages?$top=5")
     assert seen == {"get": "work", "graph": "/me/messages?$top=5"}
+
+
+def test_reset_moves_a_broken_store_aside_and_keeps_it(shell, tmp_path, capsys):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "credentials.enc").write_bytes(b"not a store")
+    shell.run_line_magic("authsome", "reset")
+    said = capsys.readouterr().out
+    kept = list(home.glob("credentials.enc.broken-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"not a store"
+    assert str(kept[0]) in said and "nothing was deleted" in said
+    assert not (home / "credentials.enc").exists()
+    shell.run_line_magic("authsome", "reset")
+    assert "no store to reset" in capsys.readouterr().out
