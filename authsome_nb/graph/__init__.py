@@ -1,0 +1,101 @@
+"""Microsoft Graph (and any provider's REST API) from a signed-in connection.
+
+``an.client(provider, connection)`` is a plain ``httpx.Client`` on the provider's API base whose
+auth flow injects the bearer for the provider's API hosts only, refreshes once on a 401 and
+retries throttled calls.  ``an.graph(connection)`` wraps one in :class:`GraphClient`: OData
+options as keywords, paging, ``$batch`` and DataFrames.
+
+Nothing here is imported by ``import authsome_nb``; httpx is imported when this package is,
+pandas only when a DataFrame is built.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+from collections.abc import Iterable
+from typing import Any
+
+import httpx
+
+from .._version import __version__
+from ._auth import GraphAuth
+from ._client import GraphClient
+from ._frames import flatten, to_frame
+from ._retry import DEFAULT_POLICY, RetryPolicy
+
+__all__ = ["GraphAuth", "GraphClient", "RetryPolicy", "client", "flatten", "graph", "to_frame"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=15.0)
+USER_AGENT = f"authsome-nb/{__version__} httpx/{httpx.__version__}"
+
+_graphs: dict[tuple, GraphClient] = {}
+_graphs_lock = threading.Lock()
+
+
+def client(provider: str = "microsoft", connection: str = "default", *, session=None,
+           scopes: Iterable[str] | None = None, retry: RetryPolicy = DEFAULT_POLICY,
+           **httpx_kwargs: Any) -> httpx.Client:
+    """An ``httpx.Client`` for ``provider``'s API as ``connection`` (yours to close).
+
+    ``base_url`` is the provider's ``api_base``; TLS verifies against the CA bundle in force
+    (``AUTHSOME_NB_CA_BUNDLE`` …); redirects are followed (the bearer never follows one to
+    another host).  Any ``httpx.Client`` argument may be overridden.
+    """
+    from .. import _api
+    from .._tls import ssl_context
+    from ..providers import load_provider
+
+    session = session if session is not None else _api.session()
+    definition = load_provider(provider, session.home)
+    options: dict[str, Any] = {
+        "base_url": definition.api_base or "",
+        "verify": ssl_context(),
+        "timeout": DEFAULT_TIMEOUT,
+        "follow_redirects": True,
+        "headers": {"User-Agent": USER_AGENT},
+    }
+    options.update(httpx_kwargs)
+    options["auth"] = GraphAuth(session, definition, connection, scopes=scopes, retry=retry)
+    return httpx.Client(**options)
+
+
+def graph(connection: str = "default", *, provider: str = "microsoft", session=None,
+          **options: Any) -> GraphClient:
+    """The Graph client of ``connection``: ``.get``, ``.frame``, ``.pages``, ``.batch``.
+
+    Without extra ``options`` one client per (store, provider, connection, CA bundle) is kept
+    and reused, so calling ``an.graph()`` in every cell reuses its connections.
+    """
+    if options:
+        return GraphClient(connection, provider=provider, session=session, **options)
+    from .. import _api
+    from .._tls import ssl_context
+    from ..providers import load_provider
+
+    session = session if session is not None else _api.session()
+    definition = load_provider(provider, session.home)  # cached; re-read when the file changes
+    key = (id(session), provider, connection, id(ssl_context()))
+    with _graphs_lock:
+        found = _graphs.get(key)
+        if found is None or found.session is not session or found.provider is not definition:
+            if found is not None:
+                found.close()
+            found = _graphs[key] = GraphClient(connection, provider=provider, session=session)
+    return found
+
+
+class _CallableModule(types.ModuleType):
+    """``an.graph(...)`` keeps working after ``import authsome_nb.graph``.
+
+    Importing a submodule makes the import system set ``authsome_nb.graph`` to the module,
+    replacing the lazily exported ``graph`` function of the same name; calling the module
+    calls the function, so both spellings stay valid whatever was imported first.
+    """
+
+    def __call__(self, connection: str = "default", **options: Any) -> GraphClient:
+        return graph(connection, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,200 @@
+"""``%authsome graph`` and ``%%graph``: Microsoft Graph into a DataFrame from one line or cell.
+
+The magics only parse and display; the work is :meth:`GraphClient.fetch` and
+:meth:`GraphClient.request`.  Bad input is one short ``UsageError`` line, never a traceback.
+
+* ``%authsome graph [GET] /path [--select a,b] [--top N] [--max N] [--connection C]``
+  (``--filter``, ``--orderby``, ``--search``, ``--expand`` too): a DataFrame for a
+  collection, a dict for a single entity.  ``--top`` is Graph's page size, ``--max`` caps
+  the rows; without ``--max`` every page is fetched.
+* ``%%graph [VAR] [--connection C] [--max N]``: the first line of the cell is
+  ``METHOD /path?query`` (``GET`` may be left out), the rest an optional JSON body::
+
+      %%graph sent
+      POST /me/sendMail
+      {"message": {"subject": "Hi", "toRecipients": [...]}}
+
+  The result is displayed and stored in ``VAR``.
+
+Nothing heavy is imported here: httpx and pandas load on the first call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shlex
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, magics_class, no_var_expand
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_FIRST_OPTION = re.compile(r"(?:^|\s)--[A-Za-z]")
+_LINE_USAGE = "%authsome graph [GET] /path [--select a,b] [--top N] [--max N] [--connection C]"
+_CELL_USAGE = "%%graph [VAR] [--connection C] [--max N], then METHOD /path on the next line"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises a one-line UsageError instead of printing help and exiting."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message}. Usage: {self.usage}")
+
+    def exit(self, status: int = 0, message: str | None = None):
+        raise UsageError((message or "").strip() or f"Usage: {self.usage}")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def _line_parser() -> _Parser:
+    parser = _Parser(prog="%authsome graph", usage=_LINE_USAGE, add_help=False)
+    parser.add_argument("--select", help="properties to return, comma-separated")
+    parser.add_argument("--top", type=_positive, help="page size ($top)")
+    parser.add_argument("--max", type=_positive, dest="max_items", help="stop after N items")
+    parser.add_argument("--connection", help="connection name (default: 'default')")
+    parser.add_argument("--filter", help="OData $filter expression")
+    parser.add_argument("--orderby", help="OData $orderby expression")
+    parser.add_argument("--search", help="OData $search text")
+    parser.add_argument("--expand", help="OData $expand")
+    return parser
+
+
+def _split_request(text: str, usage: str) -> tuple[str, str]:
+    """``"GET /me/messages?$top=5"`` → ``("GET", "/me/messages?$top=5")``."""
+    words = text.strip().split(None, 1)
+    if not words:
+        raise UsageError(f"Which Graph path? Usage: {usage}")
+    method = "GET"
+    if words[0].upper() in METHODS:
+        method = words[0].upper()
+        words = words[1:]
+        if not words:
+            raise UsageError(f"{method} needs a path, e.g. {method} /me/messages")
+    elif words[0].isalpha() and words[0].isupper():
+        raise UsageError(f"{words[0]} is not an HTTP method Graph takes ({', '.join(METHODS)})")
+    path = " ".join(words).strip()
+    if len(path) > 1 and path[0] == path[-1] and path[0] in "'\"":
+        path = path[1:-1]
+    if not path.startswith(("/", "https://")):
+        raise UsageError(f"{path!r} is not a Graph path: start it with '/', e.g. /me/messages")
+    return method, path
+
+
+def parse_graph_line(line: str) -> tuple[str, argparse.Namespace]:
+    """The path (query string and spaces in ``$filter`` kept) and the options of a line."""
+    found = _FIRST_OPTION.search(line)
+    head, tail = (line[: found.start()], line[found.start():]) if found else (line, "")
+    method, path = _split_request(head, _LINE_USAGE)
+    if method != "GET":
+        raise UsageError(f"%authsome graph only reads (GET); use the %%graph cell magic "
+                         f"for {method}")
+    try:
+        words = shlex.split(tail)
+    except ValueError as exc:
+        raise UsageError(f"{exc} in the options") from None
+    return path, _line_parser().parse_args(words)
+
+
+def run_graph_line(line: str, *, default_connection: str = "default",
+                   page_size: int | None = None) -> Any:
+    """``%authsome graph …``: a DataFrame for a collection, a dict for a single entity."""
+    path, args = parse_graph_line(line)
+    top = args.top
+    if top is None and page_size and "$top" not in path:
+        top = page_size
+    return _graph(args.connection or default_connection).fetch(
+        path, select=args.select, top=top, max_items=args.max_items, filter=args.filter,
+        orderby=args.orderby, search=args.search, expand=args.expand)
+
+
+def parse_graph_cell(cell: str) -> tuple[str, str, Any]:
+    """``(method, path, body)`` of a ``%%graph`` cell; ``body`` is None when there is none."""
+    lines = cell.splitlines()
+    index = next((i for i, text in enumerate(lines)
+                  if text.strip() and not text.lstrip().startswith("#")), None)
+    if index is None:
+        raise UsageError(f"The cell is empty. Usage: {_CELL_USAGE}")
+    method, path = _split_request(lines[index], _CELL_USAGE)
+    text = "\n".join(lines[index + 1:])
+    if not text.strip():
+        return method, path, None
+    if method in ("GET", "DELETE"):
+        raise UsageError(f"{method} takes no body; put the JSON under a POST, PATCH or PUT line")
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"The body is not JSON: {exc.msg} (line {exc.lineno + index + 1} of "
+                         f"the cell, column {exc.colno})") from None
+    return method, path, body
+
+
+def _cell_parser() -> _Parser:
+    parser = _Parser(prog="%%graph", usage=_CELL_USAGE, add_help=False)
+    parser.add_argument("var", nargs="?", help="variable to store the result in")
+    parser.add_argument("--connection", help="connection name (default: 'default')")
+    parser.add_argument("--max", type=_positive, dest="max_items", help="stop after N items")
+    return parser
+
+
+def run_graph_cell(line: str, cell: str, *, default_connection: str = "default",
+                   page_size: int | None = None) -> tuple[str | None, Any, str]:
+    """Run a ``%%graph`` cell: ``(var, result, summary)``; GETs follow every page."""
+    try:
+        args = _cell_parser().parse_args(shlex.split(line))
+    except ValueError as exc:
+        raise UsageError(f"{exc}. Usage: {_CELL_USAGE}") from None
+    if args.var is not None and not args.var.isidentifier():
+        raise UsageError(f"{args.var!r} is not a Python variable name. Usage: {_CELL_USAGE}")
+    method, path, body = parse_graph_cell(cell)
+    client = _graph(args.connection or default_connection)
+    if method == "GET":
+        top = page_size if page_size and "$top" not in path else None
+        result = client.fetch(path, top=top, max_items=args.max_items)
+    else:
+        result = client.request(method, path, json=body)
+    summary = f"{method} {path.split('?', 1)[0]}: done" + ("" if result is not None else
+                                                             " (no content)")
+    return args.var, result, summary
+
+
+def _graph(connection: str):
+    from ..graph import graph
+
+    return graph(connection)
+
+
+@magics_class
+class GraphCellMagics(Magics):
+    """The ``%%graph`` cell magic; defaults come from ``%config AuthsomeMagics`` when loaded."""
+
+    def _defaults(self) -> tuple[str, int | None]:
+        registry = getattr(getattr(self.shell, "magics_manager", None), "registry", {}) or {}
+        owner = registry.get("AuthsomeMagics")
+        connection = getattr(owner, "default_connection", None) or "default"
+        page_size = getattr(owner, "graph_page_size", None) or None
+        return connection, page_size
+
+    @no_var_expand
+    @cell_magic("graph")
+    def graph(self, line: str, cell: str) -> Any:
+        """Call Microsoft Graph; ``%%graph [VAR] [--connection C] [--max N]``, then
+        ``METHOD /path?query`` and an optional JSON body.  GET results are DataFrames.
+        """
+        connection, page_size = self._defaults()
+        var, result, summary = run_graph_cell(line, cell, default_connection=connection,
+                                              page_size=page_size)
+        if var is not None:
+            self.shell.user_ns[var] = result
+        if result is None:
+            print(summary)
+        return result

@@ -1,0 +1,97 @@
+"""Both magics in a real ipykernel (run by nbclient), signed in through the shared store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import authsome_nb as an
+
+REPO = Path(__file__).resolve().parents[2]
+SETUP = """\
+from authsome_nb.notebook.graph_magics import GraphCellMagics, run_graph_line
+get_ipython().register_magics(GraphCellMagics)"""
+EVENT = """\
+%%graph created
+POST /me/events
+{"subject": "Planning", "start": {"dateTime": "2026-12-01T10:00:00", "timeZone": "UTC"},
+ "end": {"dateTime": "2026-12-01T11:00:00", "timeZone": "UTC"}}"""
+MAIL = """\
+%%graph
+POST /me/sendMail
+{"message": {"subject": "Hello", "toRecipients": [{"emailAddress": {"address": "a@b.example"}}]}}"""
+
+
+def run_notebook(cells: list[str], tmp_path: Path, monkeypatch) -> list[dict]:
+    """Execute ``cells`` in a fresh kernel that sees this test's environment; their outputs."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    return [cell.outputs for cell in notebook.cells]
+
+
+def text_of(outputs) -> str:
+    parts = []
+    for output in outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(output.data.get("text/plain", ""))
+        elif output.output_type == "error":
+            parts.append(f"{output.ename}: {output.evalue}\n" + "\n".join(output.traceback))
+    return "".join(parts)
+
+
+def test_cell_and_line_magics_in_a_kernel(emu, tmp_path, monkeypatch):
+    an.login(services="outlook,calendar", on_event=lambda event: None)  # Mail.Send, events
+    outputs = run_notebook([
+        SETUP,
+        "%%graph msgs\nGET /me/messages?$select=subject,receivedDateTime&$top=5",
+        'print(type(msgs).__name__, len(msgs) > 5, msgs["receivedDateTime"].dtype)',
+        EVENT,
+        'print(created["subject"])',
+        MAIL,
+        'df = run_graph_line("GET /me/messages --select subject --top 10 --max 25")\n'
+        "print(len(df), sorted(df.columns))",
+        'print(run_graph_line("/me")["userPrincipalName"])',
+        "%%graph 1bad\nGET /me",
+        "%%graph --connection nobody\nGET /me",
+    ], tmp_path, monkeypatch)
+    assert "error" not in {o.output_type for o in outputs[0]}
+    shown = [o for o in outputs[1] if o.output_type == "execute_result"]
+    assert "text/html" in shown[0].data  # the frame was displayed
+    assert any(o.output_type == "display_data" for o in outputs[1])  # 24 pages: a progress bar
+    assert text_of(outputs[2]).strip() == "DataFrame True datetime64[us, UTC]"
+    assert text_of(outputs[4]).strip() == "Planning"
+    assert text_of(outputs[5]).strip() == "POST /me/sendMail: done (no content)"
+    assert text_of(outputs[6]).strip().endswith("25 ['id', 'subject']")
+    assert any(o.output_type == "display_data" for o in outputs[6])  # the progress bar
+    assert "@" in text_of(outputs[7])
+    usage = text_of(outputs[8])  # IPython prints a UsageError as one line on stderr
+    assert usage.startswith("UsageError: '1bad' is not a Python variable name")
+    assert "Traceback" not in usage and usage.count("\n") <= 1
+    signed_out = text_of(outputs[9])
+    assert "NotSignedInError" in signed_out and "Traceback" not in signed_out
+    assert emu.count("graph", method="POST", path="/v1.0/me/sendMail") == 1
+
+
+def test_the_extension_routes_authsome_graph_and_registers_graph(emu, tmp_path, monkeypatch):
+    notebook = pytest.importorskip("authsome_nb.notebook")
+    if not hasattr(notebook, "load_ipython_extension"):
+        pytest.skip("authsome_nb.notebook has no load_ipython_extension yet")
+    outputs = run_notebook([
+        "%load_ext authsome_nb",
+        "df = %authsome graph /me/messages --select subject,receivedDateTime --top 7 --max 7\n"
+        "print(len(df), df['receivedDateTime'].dtype)",
+        "%%graph me\nGET /me",
+        'print(me["userPrincipalName"].count("@"))',
+    ], tmp_path, monkeypatch)
+    assert "error" not in {o.output_type for cell in outputs for o in cell}, outputs
+    assert text_of(outputs[1]).strip() == "7 datetime64[us, UTC]"
+    assert text_of(outputs[3]).strip() == "1"
