@@ -29,11 +29,13 @@ _EXPORTS = {
     "key_source": "._api",
     "reset_store": "._api",
     "session": "._api",
-    "Session": ".session",
+    "Session": "._session",
     "Connection": "._connection",
     "AccessToken": "._connection",
-    "client": ".graph",
-    "graph": ".graph",
+    "client": "._graph",
+    "graph": "._graph",
+    "GraphClient": "._graph",
+    "Provider": "._providers",
     "LoginButton": ".notebook.widgets",
     "AuthsomeError": ".errors",
     "ConfigurationError": ".errors",
@@ -104,5 +106,5 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         token,
     )
     from ._connection import AccessToken, Connection  # noqa: F401
+    from ._session import Session  # noqa: F401
     from .errors import AuthsomeError  # noqa: F401
-    from .session import Session  # noqa: F401

@@ -14,7 +14,7 @@ from typing import Any
 
 from ._connection import AccessToken, Connection
 from ._home import HOME_ENV
-from .session import DEFAULT_CONNECTION, DEFAULT_PROVIDER, Session
+from ._session import DEFAULT_CONNECTION, DEFAULT_PROVIDER, Session
 
 _sessions: dict[str, Session] = {}
 _sessions_lock = threading.Lock()
@@ -87,7 +87,7 @@ def export(
 
 def providers() -> list:
     """Every provider definition known here (bundled and in ``$AUTHSOME_NB_HOME/providers``)."""
-    from .providers import list_providers
+    from ._providers import list_providers
 
     return list_providers(session().home)
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._connection import AccessToken
+from ._providers._schema import RESERVED_SCOPES
 from .flows._scopes import scope_key
-from .providers._schema import RESERVED_SCOPES
 
 # MSAL treats a token with less than 5 minutes left as expired; so do we, to agree with it.
 MIN_VALIDITY_SECONDS = 300

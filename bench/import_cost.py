@@ -47,12 +47,18 @@ def median_ms(code: str, env: dict[str, str]) -> float:
 
 def imported_self_us(code: str, env: dict[str, str]) -> dict[str, int]:
     """``-X importtime``: each imported module's own import time in microseconds."""
-    err = subprocess.run([sys.executable, "-X", "importtime", "-c", code], check=True, env=env, cwd=ROOT,
-                         capture_output=True, text=True).stderr
+    err = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stderr
     modules = {}
     for line in err.splitlines():
         if line.startswith("import time:") and "|" in line and "self [us]" not in line:
-            self_us, _cumulative, name = line[len("import time:"):].split("|")
+            self_us, _cumulative, name = line[len("import time:") :].split("|")
             modules[name.strip()] = int(self_us)
     return modules
 
@@ -74,7 +80,9 @@ def main() -> dict:
         subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
     ms = {name: round(median_ms(code, env), 1) for name, code in CASES.items()}
     import_ms, import_modules = added_import_ms(CASES["import_authsome_nb"], CASES["python"], env)
-    load_ext_ms, load_ext_modules = added_import_ms(CASES["ipython_shell_load_ext"], CASES["ipython_shell"], env)
+    load_ext_ms, load_ext_modules = added_import_ms(
+        CASES["ipython_shell_load_ext"], CASES["ipython_shell"], env
+    )
     return {
         "importtime_import_authsome_nb_ms": import_ms,
         "importtime_import_authsome_nb_modules": import_modules,

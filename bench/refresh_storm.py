@@ -19,7 +19,13 @@ import time
 from pathlib import Path
 
 PROCESSES = 16
-SCOPES = ["User.Read", "Mail.ReadWrite", "Calendars.ReadWrite", "Files.ReadWrite", "Tasks.ReadWrite"]
+SCOPES = [
+    "User.Read",
+    "Mail.ReadWrite",
+    "Calendars.ReadWrite",
+    "Files.ReadWrite",
+    "Tasks.ReadWrite",
+]
 WORKER = r"""
 import json, sys, os
 mode = sys.argv[1]
@@ -47,8 +53,16 @@ else:
 
 
 def storm(mode: str, env: dict[str, str]) -> dict:
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True, env=env) for _ in range(PROCESSES)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, mode],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(PROCESSES)
+    ]
     for proc in procs:
         assert proc.stdout.readline().strip() == "ready"
     started = time.perf_counter()
@@ -59,8 +73,11 @@ def storm(mode: str, env: dict[str, str]) -> dict:
     elapsed = time.perf_counter() - started  # until the last answer (not until the processes exit)
     for proc in procs:
         proc.communicate(timeout=300)
-    return {"wall_s": round(elapsed, 3), "ok": sum(o == "ok" for o in outcomes),
-            "failed": sum(o.startswith("failed") for o in outcomes)}
+    return {
+        "wall_s": round(elapsed, 3),
+        "ok": sum(o == "ok" for o in outcomes),
+        "failed": sum(o.startswith("failed") for o in outcomes),
+    }
 
 
 def main() -> dict:
@@ -76,17 +93,30 @@ def main() -> dict:
         os.environ.update(env)
         emu.write_provider_override(home)
         emu.access_token_lifetime = 302  # due for refresh (5-minute rule) about 2 s after sign-in
-        for connection in ("default", "baseline"):  # one sign-in each: each side has its own refresh token
-            an.login(connection=connection, flow="pkce", open_browser=lambda url: emu.play_browser(url),
-                     on_event=lambda e: None)
+        for connection in (
+            "default",
+            "baseline",
+        ):  # one sign-in each: each side has its own refresh token
+            an.login(
+                connection=connection,
+                flow="pkce",
+                open_browser=lambda url: emu.play_browser(url),
+                on_event=lambda e: None,
+            )
         record = EncryptedStore(home).data()["connections"]["microsoft/baseline"]
         cache_path = home / "msal_extensions_cache.json"
-        cache_path.write_text(json.dumps(record["msal_cache"]))  # the same account, for the baseline
+        cache_path.write_text(
+            json.dumps(record["msal_cache"])
+        )  # the same account, for the baseline
         emu.access_token_lifetime = 3600
         time.sleep(2.5)
         for mode in ("ours", "msal_extensions"):
-            run_env = dict(env, BENCH_CACHE=str(cache_path), BENCH_AUTHORITY=emu.authority(),
-                           BENCH_SCOPES=json.dumps(SCOPES))
+            run_env = dict(
+                env,
+                BENCH_CACHE=str(cache_path),
+                BENCH_AUTHORITY=emu.authority(),
+                BENCH_SCOPES=json.dumps(SCOPES),
+            )
             emu.reset_counters()
             outcome = storm(mode, run_env)
             outcome["refresh_requests"] = emu.count("token", grant_type="refresh_token")

@@ -25,8 +25,14 @@ BENCHES = ["import_cost", "token_hot_path", "refresh_storm", "graph_paging"]
 def run(name: str) -> dict:
     print(f"… {name}", flush=True)
     env = dict(os.environ, AUTHSOME_NB_KEYRING="0")
-    out = subprocess.run([sys.executable, str(HERE / f"{name}.py")], check=True, capture_output=True,
-                         text=True, env=env, cwd=HERE.parent).stdout
+    out = subprocess.run(
+        [sys.executable, str(HERE / f"{name}.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=HERE.parent,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -40,55 +46,65 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, load average {load:.1f} at start")
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average {load:.1f} at start"
+    )
 
 
 def section_import(r: dict) -> str:
     ms = r["median_ms"]
-    return "\n".join([
-        "## `import authsome_nb` and `%load_ext authsome_nb`",
-        "",
-        "| measure | ours | baseline |",
-        "| --- | --- | --- |",
-        f"| `-X importtime`, modules added by `import authsome_nb` | {r['importtime_import_authsome_nb_ms']} ms "
-        f"({len(r['importtime_import_authsome_nb_modules'])} modules) | `python -c pass`: 0 |",
-        f"| `-X importtime`, modules added by `%load_ext authsome_nb` | {r['importtime_load_ext_ms']} ms | "
-        "an IPython shell without it: 0 (goal: ≤ 30 ms) |",
-        f"| wall, fresh interpreter (median of {r['runs']}) | `import authsome_nb`: {ms['import_authsome_nb']} ms | "
-        f"`pass`: {ms['python']} ms; `import msal`: {ms['import_msal']} ms; `import pandas`: {ms['import_pandas']} ms |",
-        f"| wall, IPython shell + `%load_ext` | {ms['ipython_shell_load_ext']} ms | shell alone: {ms['ipython_shell']} ms |",
-        "",
-        "msal, httpx, cryptography, pandas and ipywidgets load on first use, not at import.",
-    ])
+    return "\n".join(
+        [
+            "## `import authsome_nb` and `%load_ext authsome_nb`",
+            "",
+            "| measure | ours | baseline |",
+            "| --- | --- | --- |",
+            f"| `-X importtime`, modules added by `import authsome_nb` | {r['importtime_import_authsome_nb_ms']} ms "
+            f"({len(r['importtime_import_authsome_nb_modules'])} modules) | `python -c pass`: 0 |",
+            f"| `-X importtime`, modules added by `%load_ext authsome_nb` | {r['importtime_load_ext_ms']} ms | "
+            "an IPython shell without it: 0 (goal: ≤ 30 ms) |",
+            f"| wall, fresh interpreter (median of {r['runs']}) | `import authsome_nb`: {ms['import_authsome_nb']} ms | "
+            f"`pass`: {ms['python']} ms; `import msal`: {ms['import_msal']} ms; `import pandas`: {ms['import_pandas']} ms |",
+            f"| wall, IPython shell + `%load_ext` | {ms['ipython_shell_load_ext']} ms | shell alone: {ms['ipython_shell']} ms |",
+            "",
+            "msal, httpx, cryptography, pandas and ipywidgets load on first use, not at import.",
+        ]
+    )
 
 
 def section_token(r: dict) -> str:
-    rows = [f"| {n} | {v['ours_p50_us']} µs | {v['msal_extensions_p50_us']} µs | {v['speedup']}× |"
-            for n, v in r["connections"].items()]
-    return "\n".join([
-        "## `an.token()` hot path vs MSAL `acquire_token_silent` over msal-extensions",
-        "",
-        f"p50 of {r['calls']} calls, the same signed-in accounts on both sides (the server returns extra "
-        "scopes, as Entra does).",
-        "",
-        "| connections | ours | msal-extensions `PersistedTokenCache` | speed-up |",
-        "| --- | --- | --- | --- |",
-        *rows,
-    ])
+    rows = [
+        f"| {n} | {v['ours_p50_us']} µs | {v['msal_extensions_p50_us']} µs | {v['speedup']}× |"
+        for n, v in r["connections"].items()
+    ]
+    return "\n".join(
+        [
+            "## `an.token()` hot path vs MSAL `acquire_token_silent` over msal-extensions",
+            "",
+            f"p50 of {r['calls']} calls, the same signed-in accounts on both sides (the server returns extra "
+            "scopes, as Entra does).",
+            "",
+            "| connections | ours | msal-extensions `PersistedTokenCache` | speed-up |",
+            "| --- | --- | --- | --- |",
+            *rows,
+        ]
+    )
 
 
 def section_storm(r: dict) -> str:
     ours, theirs = r["ours"], r["msal_extensions"]
-    return "\n".join([
-        f"## {r['processes']} processes reach expiry together (strict refresh-token rotation)",
-        "",
-        "| | refresh requests | processes with a token | failed | wall time to the last answer |",
-        "| --- | --- | --- | --- | --- |",
-        f"| ours (`an.token()`) | {ours['refresh_requests']} | {ours['ok']} | {ours['failed']} | {ours['wall_s']} s |",
-        f"| MSAL + msal-extensions shared cache | {theirs['refresh_requests']} | {theirs['ok']} | {theirs['failed']} | "
-        f"{theirs['wall_s']} s |",
-    ])
+    return "\n".join(
+        [
+            f"## {r['processes']} processes reach expiry together (strict refresh-token rotation)",
+            "",
+            "| | refresh requests | processes with a token | failed | wall time to the last answer |",
+            "| --- | --- | --- | --- | --- |",
+            f"| ours (`an.token()`) | {ours['refresh_requests']} | {ours['ok']} | {ours['failed']} | {ours['wall_s']} s |",
+            f"| MSAL + msal-extensions shared cache | {theirs['refresh_requests']} | {theirs['ok']} | {theirs['failed']} | "
+            f"{theirs['wall_s']} s |",
+        ]
+    )
 
 
 def section_graph(r: dict) -> str:
@@ -99,13 +115,17 @@ def section_graph(r: dict) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {"import_cost": section_import, "token_hot_path": section_token, "refresh_storm": section_storm,
-            "graph_paging": section_graph}
+SECTIONS = {
+    "import_cost": section_import,
+    "token_hot_path": section_token,
+    "refresh_storm": section_storm,
+    "graph_paging": section_graph,
+}
 
 
 def main(argv: list[str]) -> int:
     wanted = [b for b in BENCHES if not argv or any(a in b for a in argv)]
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     header = machine()
     parts = [
         "# Benchmark results",
@@ -116,7 +136,10 @@ def main(argv: list[str]) -> int:
     for name in wanted:
         result = run(name)
         formatter = SECTIONS.get(name)
-        parts += ["", formatter(result) if formatter else f"## {name}\n\n```json\n{json.dumps(result)}\n```"]
+        parts += [
+            "",
+            formatter(result) if formatter else f"## {name}\n\n```json\n{json.dumps(result)}\n```",
+        ]
     text = "\n".join(parts) + "\n"
     (HERE / "RESULTS.md").write_text(text)
     print(text)

@@ -23,7 +23,13 @@ import time
 from pathlib import Path
 
 CALLS = 3000
-SCOPES = ["User.Read", "Mail.ReadWrite", "Calendars.ReadWrite", "Files.ReadWrite", "Tasks.ReadWrite"]
+SCOPES = [
+    "User.Read",
+    "Mail.ReadWrite",
+    "Calendars.ReadWrite",
+    "Files.ReadWrite",
+    "Tasks.ReadWrite",
+]
 
 
 def p50_us(fn, calls: int = CALLS, rounds: int = 3) -> float:
@@ -46,8 +52,12 @@ def sign_in_many(emu, n: int) -> None:
 
     for i in range(n):
         user = emu.users[i % len(emu.users)]
-        an.login(connection=f"c{i}", flow="pkce", open_browser=lambda url, u=user: emu.play_browser(url, user=u.upn),
-                 on_event=lambda e: None)
+        an.login(
+            connection=f"c{i}",
+            flow="pkce",
+            open_browser=lambda url, u=user: emu.play_browser(url, user=u.upn),
+            on_event=lambda e: None,
+        )
 
 
 def merged_msal_cache(home: Path) -> dict:
@@ -72,8 +82,13 @@ def baseline_p50(emu, home: Path, n: int) -> float:
     session = requests.Session()
     session.trust_env = False
     session.verify = emu.ca_path
-    app = msal.PublicClientApplication(emu.client_id, authority=emu.authority(), token_cache=cache,
-                                       instance_discovery=False, http_client=session)
+    app = msal.PublicClientApplication(
+        emu.client_id,
+        authority=emu.authority(),
+        token_cache=cache,
+        instance_discovery=False,
+        http_client=session,
+    )
     accounts = app.get_accounts()
     assert len(accounts) >= 1
     target = accounts[len(accounts) // 2]
@@ -100,8 +115,11 @@ def main() -> dict:
             assert an.token(connection=middle)
             ours = p50_us(lambda c=middle: an.token(connection=c))
             theirs = baseline_p50(emu, home, n)
-            results["connections"][n] = {"ours_p50_us": round(ours, 2), "msal_extensions_p50_us": round(theirs, 2),
-                                         "speedup": round(theirs / ours, 1)}
+            results["connections"][n] = {
+                "ours_p50_us": round(ours, 2),
+                "msal_extensions_p50_us": round(theirs, 2),
+                "speedup": round(theirs / ours, 1),
+            }
     return results
 
 

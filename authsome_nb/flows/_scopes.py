@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .._providers import Provider
+from .._providers._schema import RESERVED_SCOPES
 from ..errors import ConfigurationError
-from ..providers import Provider
-from ..providers._schema import RESERVED_SCOPES
 
 BASE_SCOPE = "User.Read"
 GRAPH_RESOURCE = "https://graph.microsoft.com/"

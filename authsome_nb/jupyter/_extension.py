@@ -21,7 +21,7 @@ from traitlets.config import LoggingConfigurable
 
 from .. import _api
 from .._home import home_dir
-from ..session import Session
+from .._session import Session
 from . import rendezvous
 from ._handlers import routes
 from ._login_jobs import LoginJobs

@@ -15,8 +15,8 @@ from .sign_in import NotebookSignIn, SignInOptions
 
 def provider_display_name(provider: str) -> str:
     """``Microsoft`` for ``microsoft``; the raw name if the definition cannot be read."""
+    from .._providers import load_provider
     from ..errors import AuthsomeError
-    from ..providers import load_provider
 
     try:
         return load_provider(provider).display_name
@@ -110,13 +110,13 @@ def providers_table():
 
 def setup_guide(provider: str, services: list[str] | None = None):
     from .. import _api
-    from ..providers import load_provider
+    from .._providers import load_provider
     from .setup_guide import build_guide
 
     return build_guide(load_provider(provider), services or None, home=_api.session().home)
 
 
 def known_services(provider: str) -> list[str]:
-    from ..providers import load_provider
+    from .._providers import load_provider
 
     return sorted(load_provider(provider).services)

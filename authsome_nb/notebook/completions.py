@@ -92,7 +92,7 @@ def _values_for(option: str, name: str, provider: str | None) -> list[str]:
 
 def provider_names() -> list[str]:
     try:
-        from ..providers import list_providers
+        from .._providers import list_providers
 
         return [p.name for p in list_providers()]
     except Exception:
@@ -101,7 +101,7 @@ def provider_names() -> list[str]:
 
 def service_names(provider: str | None) -> list[str]:
     try:
-        from ..providers import load_provider
+        from .._providers import load_provider
 
         return sorted(load_provider(provider or "microsoft").services)
     except Exception:

@@ -168,7 +168,7 @@ def run_graph_cell(line: str, cell: str, *, default_connection: str = "default",
 
 
 def _graph(connection: str):
-    from ..graph import graph
+    from .._graph import graph
 
     return graph(connection)
 

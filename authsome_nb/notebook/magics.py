@@ -175,8 +175,8 @@ class AuthsomeMagics(Magics):
         return provider
 
     def _check_provider(self, provider: str) -> None:
+        from .._providers import load_provider
         from ..errors import UnknownProviderError
-        from ..providers import load_provider
 
         try:
             load_provider(provider)

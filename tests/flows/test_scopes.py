@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from authsome_nb._providers import load_provider
 from authsome_nb.errors import ConfigurationError
 from authsome_nb.flows._scopes import covers, resolve_scopes
-from authsome_nb.providers import load_provider
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import authsome_nb as an
-from authsome_nb.graph import GraphClient, RetryPolicy
+from authsome_nb._graph import GraphClient, RetryPolicy
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import json
 import pytest
 
 import authsome_nb as an
+from authsome_nb._graph import RetryPolicy
 from authsome_nb.errors import GraphError
-from authsome_nb.graph import RetryPolicy
 
 REFRESH = {"grant_type": "refresh_token"}
 ME = "/v1.0/me"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from authsome_nb._graph._batch import prepare, run, split
+from authsome_nb._graph._retry import RetryPolicy
 from authsome_nb.errors import ConfigurationError
-from authsome_nb.graph._batch import prepare, run, split
-from authsome_nb.graph._retry import RetryPolicy
 
 BASE = "https://graph.microsoft.com/v1.0"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from authsome_nb._connection import AccessToken
-from authsome_nb.graph import GraphAuth, RetryPolicy
-from authsome_nb.providers._schema import provider_from_mapping
+from authsome_nb._graph import GraphAuth, RetryPolicy
+from authsome_nb._providers._schema import provider_from_mapping
 
 PROVIDER = provider_from_mapping({
     "name": "microsoft", "api_url": "graph.example", "api_base": "https://graph.example/v1.0",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from authsome_nb.graph import flatten, to_frame
+from authsome_nb._graph import flatten, to_frame
 
 MESSAGES = [
     {"@odata.etag": 'W/"1"', "id": "m1", "subject": "Budget", "isRead": True, "importance": "high",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from authsome_nb.graph._paging import iterate_pages
+from authsome_nb._graph._paging import iterate_pages
 
 
 def test_paging_stops_at_max_items_and_at_a_next_link_that_repeats_itself():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from authsome_nb.graph._odata import (
+from authsome_nb._graph._odata import (
     batch_url,
     needs_eventual_consistency,
     query_options,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email.utils import formatdate
 
-from authsome_nb.graph._retry import RetryPolicy, retry_after_seconds
+from authsome_nb._graph._retry import RetryPolicy, retry_after_seconds
 
 
 def test_retry_after_in_seconds_or_as_an_http_date():

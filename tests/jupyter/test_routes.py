@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from authsome_nb.session import Session
+from authsome_nb._session import Session
 
 
 def _add_connection(home, connection: str, **extra) -> None:

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from jupyter_process import JupyterProcess
 
+from authsome_nb._session import Session
 from authsome_nb.emulator import Emulator, EmulatorBrowserError
 from authsome_nb.flows._events import AuthorizeUrl, FlowChosen
 from authsome_nb.jupyter import rendezvous
 from authsome_nb.jupyter._extension import CONNECTIONS_EVENT
-from authsome_nb.session import Session
 
 
 @pytest.fixture(scope="module")

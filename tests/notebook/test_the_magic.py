@@ -41,7 +41,7 @@ def test_loading_the_extension_imports_nothing_heavy():
                             capture_output=True, text=True, timeout=60, check=True)
     loaded = json.loads(result.stdout.splitlines()[-1])
     assert [m for m in loaded if m.split(".")[0] in HEAVY] == []
-    assert "authsome_nb.session" not in loaded and "authsome_nb.notebook.widgets" not in loaded
+    assert "authsome_nb._session" not in loaded and "authsome_nb.notebook.widgets" not in loaded
     assert "authsome_nb.notebook.magics" in loaded
 
 

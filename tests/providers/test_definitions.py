@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from authsome_nb._providers import list_providers, load_provider
 from authsome_nb.errors import ProviderError, UnknownProviderError
-from authsome_nb.providers import list_providers, load_provider
 
 
 @pytest.fixture

@@ -257,7 +257,9 @@ def test_fail_and_plaintext_keyrings_are_never_used(tmp_path, monkeypatch):
         keyring.set_keyring(previous)
 
 
-def test_a_store_written_with_the_key_file_keeps_it_when_a_keyring_appears(tmp_path, monkeypatch, memory_keyring):
+def test_a_store_written_with_the_key_file_keeps_it_when_a_keyring_appears(
+    tmp_path, monkeypatch, memory_keyring
+):
     monkeypatch.setenv("AUTHSOME_NB_KEYRING", "0")
     put(EncryptedStore(tmp_path), "a")
     monkeypatch.setenv("AUTHSOME_NB_KEYRING", "1")

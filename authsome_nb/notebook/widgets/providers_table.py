@@ -14,7 +14,7 @@ def _row(provider) -> tuple[str, ...]:
     flows = [f for f, on in (("pkce", oauth and oauth.pkce),
                              ("device code", oauth and oauth.supports_device_code)) if on]
     source = provider.sources[-1] if provider.sources else ""
-    bundled = "/authsome_nb/providers/" in source.replace("\\", "/")
+    bundled = "/authsome_nb/_providers/" in source.replace("\\", "/")
     where = "bundled" if bundled else source
     return (
         provider.name,

@@ -23,8 +23,8 @@ from collections.abc import Generator, Iterable
 
 import httpx
 
+from .._providers import Provider, normalize_host
 from ..errors import ConfigurationError
-from ..providers import Provider, normalize_host
 from ._retry import DEFAULT_POLICY, RetryPolicy
 
 _CLAIMS = re.compile(r'claims="([^"]*)"', re.IGNORECASE)

@@ -24,6 +24,7 @@ from typing import Any
 from ._connection import AccessToken, Connection
 from ._home import home_dir
 from ._profile import fetch_profile
+from ._providers import Provider, load_provider
 from ._token_index import TokenIndex, expiry_of, wanted_keys
 from .errors import (
     ConfigurationError,
@@ -37,7 +38,6 @@ from .flows._aadsts import error_from_result
 from .flows._events import EventHandler, SignedIn, print_event
 from .flows._msal_app import build_app
 from .flows._scopes import covers, dedupe
-from .providers import Provider, load_provider
 from .store import EncryptedStore
 
 DEFAULT_PROVIDER = "microsoft"

@@ -11,9 +11,7 @@ pandas only when a DataFrame is built.
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,8 +42,8 @@ def client(provider: str = "microsoft", connection: str = "default", *, session=
     another host).  Any ``httpx.Client`` argument may be overridden.
     """
     from .. import _api
+    from .._providers import load_provider
     from .._tls import ssl_context
-    from ..providers import load_provider
 
     session = session if session is not None else _api.session()
     definition = load_provider(provider, session.home)
@@ -71,8 +69,8 @@ def graph(connection: str = "default", *, provider: str = "microsoft", session=N
     if options:
         return GraphClient(connection, provider=provider, session=session, **options)
     from .. import _api
+    from .._providers import load_provider
     from .._tls import ssl_context
-    from ..providers import load_provider
 
     session = session if session is not None else _api.session()
     definition = load_provider(provider, session.home)  # cached; re-read when the file changes
@@ -84,18 +82,3 @@ def graph(connection: str = "default", *, provider: str = "microsoft", session=N
                 found.close()
             found = _graphs[key] = GraphClient(connection, provider=provider, session=session)
     return found
-
-
-class _CallableModule(types.ModuleType):
-    """``an.graph(...)`` keeps working after ``import authsome_nb.graph``.
-
-    Importing a submodule makes the import system set ``authsome_nb.graph`` to the module,
-    replacing the lazily exported ``graph`` function of the same name; calling the module
-    calls the function, so both spellings stay valid whatever was imported first.
-    """
-
-    def __call__(self, connection: str = "default", **options: Any) -> GraphClient:
-        return graph(connection, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -1,6 +1,6 @@
 """``GraphClient``: Microsoft Graph for notebooks — dicts, pages and DataFrames.
 
-It is a thin layer on one ``httpx.Client`` (see :func:`authsome_nb.graph.client`) whose auth
+It is a thin layer on one ``httpx.Client`` (see :func:`authsome_nb._graph.client`) whose auth
 flow injects and refreshes the bearer and retries throttled calls; this class adds paths and
 OData options, paging, ``$batch`` and DataFrames, and turns error statuses into
 :class:`~authsome_nb.errors.GraphError` with a remedy.  It holds no token itself.
@@ -34,7 +34,7 @@ class GraphClient:
                  session=None, page_size: int | None = None, progress: bool = True,
                  retry: RetryPolicy = DEFAULT_POLICY, **httpx_kwargs: Any) -> None:
         from .. import _api
-        from ..providers import load_provider
+        from .._providers import load_provider
 
         self.session = session if session is not None else _api.session()
         self.provider = load_provider(provider, self.session.home)
