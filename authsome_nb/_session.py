@@ -27,6 +27,7 @@ from ._profile import fetch_profile
 from ._providers import Provider, load_provider
 from ._token_index import TokenIndex, expiry_of, wanted_keys
 from .errors import (
+    AuthsomeError,
     ConfigurationError,
     ConsentRequiredError,
     NotSignedInError,
@@ -35,7 +36,7 @@ from .errors import (
 )
 from .flows import SignInRequest, sign_in
 from .flows._aadsts import error_from_result
-from .flows._events import EventHandler, SignedIn, print_event
+from .flows._events import EventHandler, Failed, SignedIn, failure_outcome, print_event
 from .flows._msal_app import build_app
 from .flows._scopes import covers, dedupe
 from .store import EncryptedStore
@@ -250,11 +251,15 @@ class Session:
             redirect=redirect,
             login_hint=login_hint,
         )
-        outcome = sign_in(request)
-        profile = fetch_profile(
-            definition.api_base or "https://graph.microsoft.com/v1.0",
-            outcome.result["access_token"],
-        )
+        try:
+            outcome = sign_in(request)
+            profile = fetch_profile(
+                definition.api_base or "https://graph.microsoft.com/v1.0",
+                outcome.result["access_token"],
+            )
+        except AuthsomeError as exc:
+            emit(Failed(exc, failure_outcome(exc)))  # for event-driven displays; then raise it
+            raise
         claims = outcome.result.get("id_token_claims") or {}
         now = time.time()
         record = {

@@ -67,12 +67,25 @@ class Failed:
         return str(self.error)
 
 
+def failure_outcome(error: BaseException) -> str:
+    """The word a display shows for a failed sign-in."""
+    from ..errors import SignInCancelled, SignInDeclined, SignInTimeout
+
+    if isinstance(error, SignInDeclined):
+        return "declined"
+    if isinstance(error, SignInCancelled):
+        return "cancelled"
+    if isinstance(error, SignInTimeout):
+        return "expired" if "expired" in str(error) else "timeout"
+    return "error"
+
+
 SignInEvent = FlowChosen | AuthorizeUrl | DeviceCode | Waiting | SignedIn | Failed
 EventHandler = Callable[[SignInEvent], None]
 
 
 def print_event(event: SignInEvent, stream=None) -> None:
-    """The default handler: one or two plain lines per event."""
+    """The default handler: one or two plain lines per event (a failure is the exception's)."""
     out = stream or sys.stdout
     if isinstance(event, FlowChosen):
         print(event.reason, file=out)
@@ -95,7 +108,6 @@ def print_event(event: SignInEvent, stream=None) -> None:
         print(
             f"Signed in to {event.provider} as {who} (connection '{event.connection}').", file=out
         )
-    elif isinstance(event, Failed):
-        print(f"Sign-in {event.outcome}: {event.message}", file=out)
+    # Failed is not printed: the exception that follows it carries the same message and remedy.
     if hasattr(out, "flush"):
         out.flush()

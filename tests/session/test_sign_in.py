@@ -17,7 +17,7 @@ from authsome_nb.errors import (
     SignInTimeout,
     UserInfoError,
 )
-from authsome_nb.flows._events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn
+from authsome_nb.flows._events import AuthorizeUrl, DeviceCode, Failed, FlowChosen, SignedIn
 
 
 def test_device_code_sign_in_fills_the_account_from_me(authsome_env):
@@ -139,17 +139,22 @@ def test_logout_removes_the_account_and_its_tokens(authsome_env):
 def test_declined_device_code(authsome_env):
     emu = authsome_env
     threading.Thread(target=lambda: emu.deny(emu.wait_for_user_code(10))).start()
-    with pytest.raises(SignInDeclined, match="declined"):
-        an.login(flow="device", on_event=lambda e: None)
+    seen = []
+    with pytest.raises(SignInDeclined, match="declined") as caught:
+        an.login(flow="device", on_event=seen.append)
     assert an.connections() == []
+    failed = [e for e in seen if isinstance(e, Failed)]  # event-driven displays hear it too
+    assert len(failed) == 1 and failed[0].outcome == "declined" and failed[0].error is caught.value
 
 
 def test_expired_device_code(authsome_env):
     emu = authsome_env
     threading.Thread(target=lambda: emu.expire(emu.wait_for_user_code(10))).start()
+    seen = []
     with pytest.raises(SignInTimeout, match="expired") as caught:
-        an.login(flow="device", on_event=lambda e: None)
+        an.login(flow="device", on_event=seen.append)
     assert "new code" in str(caught.value)
+    assert [e.outcome for e in seen if isinstance(e, Failed)] == ["expired"]
 
 
 def test_device_code_cancel_button(authsome_env):
