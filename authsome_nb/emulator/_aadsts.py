@@ -128,6 +128,10 @@ _ENTRIES = [
     Aadsts(70005, "unsupported_grant_type",
            "The provided value for '{field}' is not supported.",
            authorize_error="unsupported_response_type"),
+    Aadsts(7000215, "invalid_client",
+           "Invalid client secret provided. Ensure the secret being sent in the request is the "
+           "client secret value, not the client secret ID, for a secret added to app "
+           "'{client_id}'.", status=401, authorize_error="invalid_request"),
     Aadsts(700025, "invalid_client",
            "Client is public so neither 'client_assertion' nor 'client_secret' should be "
            "presented.", status=401, authorize_error="invalid_request"),

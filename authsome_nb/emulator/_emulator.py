@@ -69,6 +69,7 @@ class Emulator:
     device_interval = _Knob()
     device_code_lifetime = _Knob()
     messages_per_user = _Knob()
+    client_secret = _Knob()  # None: a public client; a string: confidential, this secret
 
     def __init__(self, port: int = 0, users: Iterable[User] | None = None,
                  access_token_lifetime: int = 3600, auto_approve_after: int | None = None,

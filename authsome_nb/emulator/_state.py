@@ -69,6 +69,7 @@ KNOBS: dict[str, Callable[[Any], Any]] = {
     "device_interval": _int(0),
     "device_code_lifetime": _int(1),
     "messages_per_user": _int(0),
+    "client_secret": _optional(str),
 }
 
 
@@ -123,6 +124,9 @@ class EmulatorState:
         self.device_interval = 1
         self.device_code_lifetime = 900
         self.messages_per_user = 120
+        # None: a public client (a secret is refused, 700025); a string: a confidential client
+        # whose token requests must present exactly this secret.
+        self.client_secret: str | None = None
         for name, value in knobs.items():
             self.configure(name, value)
         self.data = DataStore(seed=seed, messages_per_user=lambda: self.messages_per_user,

@@ -9,6 +9,7 @@ a refresh for scopes the user never consented to is AADSTS65001 ``consent_requir
 from __future__ import annotations
 
 import hashlib
+import hmac
 from typing import TYPE_CHECKING, Any
 
 from . import _devices
@@ -46,6 +47,16 @@ def token(state: EmulatorState, request: Request, segment: str) -> Response:
     return response
 
 
+def _client_authentication(state: EmulatorState, form: dict[str, str]) -> int | None:
+    """The AADSTS code refusing the client's credentials, or None when they fit its kind."""
+    presented = form.get("client_secret") or form.get("client_assertion")
+    if state.client_secret is None:
+        return 700025 if presented else None
+    if not presented:
+        return 7000218
+    return None if hmac.compare_digest(presented, state.client_secret) else 7000215
+
+
 def _token(state: EmulatorState, request: Request, segment: str, form: dict[str, str],
            grant_type: str, client_id: str, context: dict[str, Any]) -> Response:
     for field_name, value in (("grant_type", grant_type), ("client_id", client_id)):
@@ -56,8 +67,9 @@ def _token(state: EmulatorState, request: Request, segment: str, form: dict[str,
         return reply_error(state, request, injected, context)
     if not known_client(state, client_id):
         return reply_error(state, request, 700016, context)
-    if form.get("client_secret") or form.get("client_assertion"):
-        return reply_error(state, request, 700025, context)
+    refusal = _client_authentication(state, form)
+    if refusal is not None:
+        return reply_error(state, request, refusal, context)
     found = audience(state, segment)
     if found is None:
         return reply_error(state, request, 90002, context)

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import ConfigurationError
 from ._device import sign_in_with_device_code
 from ._environment import choose_flow, detect_placement
 from ._events import EventHandler, FlowChosen, print_event
@@ -49,6 +50,12 @@ class SignInOutcome:
 def sign_in(request: SignInRequest) -> SignInOutcome:
     import msal
 
+    if request.client_secret and request.flow == "device":
+        raise ConfigurationError(
+            "The device code is for public clients; a client secret makes this a confidential app",
+            remedy="sign in with flow='pkce' (or 'auto'), or drop client_secret and enable "
+            "'Allow public client flows' in the app registration",
+        )
     cache = msal.SerializableTokenCache()
     app = build_app(
         request.client_id, request.authority, token_cache=cache, client_secret=request.client_secret
@@ -59,7 +66,8 @@ def sign_in(request: SignInRequest) -> SignInOutcome:
         redirect = _server_redirect()  # PKCE through the Jupyter server when the kernel is remote
     flow, reason = choose_flow(
         request.flow,
-        supports_device_code=request.supports_device_code,
+        # MSAL's confidential clients have no device flow: with a secret, PKCE it is.
+        supports_device_code=request.supports_device_code and not request.client_secret,
         placement=placement,
         server_callback=redirect is not None,
     )

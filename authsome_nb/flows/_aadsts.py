@@ -61,6 +61,17 @@ CATALOG: dict[int, CatalogEntry] = {
         "check MICROSOFT_OAUTH_CLIENT_ID against the Application (client) ID in the Azure portal, "
         "and that the app allows accounts of your tenant (or use --tenant)",
     ),
+    7000215: CatalogEntry(
+        ConfigurationError,
+        "Invalid client secret.",
+        "use the secret's Value (not its Secret ID) from Certificates & secrets, or a new secret "
+        "if it expired",
+    ),
+    700025: CatalogEntry(
+        ConfigurationError,
+        "The app is a public client: it must not send a client secret.",
+        "drop client_secret (public clients sign in with PKCE or a device code)",
+    ),
     50020: CatalogEntry(
         SignInError,
         "This account does not belong to the tenant the app signs in against.",

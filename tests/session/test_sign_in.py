@@ -238,3 +238,68 @@ def authsome_env_home():
     from pathlib import Path
 
     return Path(os.environ["AUTHSOME_NB_HOME"])
+
+
+def test_slow_down_is_honoured_and_the_sign_in_still_completes(authsome_env):
+    emu = authsome_env
+    emu.slow_down_polls = 1
+    emu.auto_approve_after = 1
+    conn = an.login(flow="device", on_event=lambda e: None)
+    assert conn.username == emu.users[0].upn
+    polls = emu.count("token", grant_type="urn:ietf:params:oauth:grant-type:device_code")
+    assert polls >= 3  # slow_down, pending, then the tokens
+
+
+@pytest.mark.parametrize(
+    "tenant", ["contoso.example", "6e1b5a4c-3f2d-4b8e-9a17-c0ffee000001", "organizations"]
+)
+def test_a_tenant_by_domain_guid_or_kind(authsome_env, tenant):
+    emu = authsome_env
+    conn = an.login(
+        connection="t",
+        flow="pkce",
+        tenant=tenant,
+        open_browser=lambda url: emu.play_browser(url),
+        on_event=lambda e: None,
+    )
+    assert conn.authority.endswith("/" + tenant)
+    assert conn.tenant_id == emu.users[0].tenant_id
+    assert an.token(connection="t")
+
+
+def test_a_client_secret_is_accepted_and_stored_only_encrypted(authsome_env):
+    emu = authsome_env
+    secret = "app-secret-" + "S" * 30
+    emu.client_secret = secret  # the emulator's app becomes a confidential client
+    conn = an.login(
+        flow="auto",
+        client_secret=secret,
+        open_browser=lambda url: emu.play_browser(url),
+        on_event=lambda e: None,
+    )
+    assert conn.flow == "pkce"  # a confidential client has no device flow
+    raw = (authsome_env_home() / "credentials.enc").read_bytes()
+    assert secret.encode() not in raw
+    assert secret not in repr(conn) and secret not in str(conn.to_dict())
+    from authsome_nb.store import EncryptedStore
+
+    assert (
+        EncryptedStore(authsome_env_home()).data()["connections"]["microsoft/default"][
+            "client_secret"
+        ]
+        == secret
+    )
+    with pytest.raises(ConfigurationError, match="public clients"):
+        an.login(connection="other", flow="device", client_secret=secret, on_event=lambda e: None)
+
+
+def test_a_wrong_or_unwanted_client_secret_is_explained(authsome_env):
+    emu = authsome_env
+    browser = {"open_browser": lambda url: emu.play_browser(url), "on_event": lambda e: None}
+    with pytest.raises(ConfigurationError, match="AADSTS700025") as public:
+        an.login(flow="pkce", client_secret="not-needed-for-a-public-client", **browser)
+    assert "drop client_secret" in str(public.value)
+    emu.client_secret = "the-real-secret-value"
+    with pytest.raises(ConfigurationError, match="AADSTS7000215") as wrong:
+        an.login(flow="pkce", client_secret="the-secret-id-by-mistake", **browser)
+    assert "Value (not its Secret ID)" in str(wrong.value)
