@@ -18,13 +18,13 @@ import re
 import shutil
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
 
 from jupyter_process import ROOT, JupyterProcess  # noqa: E402
+from loopback_browser import loopback_browser, require_chromium  # noqa: E402
 
 from authsome_nb._session import Session  # noqa: E402
 from authsome_nb.emulator import Emulator  # noqa: E402
@@ -32,14 +32,13 @@ from authsome_nb.errors import ReauthenticationRequired  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
 BUILT = ROOT / "authsome_nb" / "labextension"
-SOURCES = [ROOT / "labextension" / "package.json", *(ROOT / "labextension").glob("src/*.ts"),
-           *(ROOT / "labextension").glob("style/*")]
+SOURCES = [
+    ROOT / "labextension" / "package.json",
+    *(ROOT / "labextension").glob("src/*.ts"),
+    *(ROOT / "labextension").glob("style/*"),
+]
 DOCS = ROOT / "docs"
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 def _missing(reason: str) -> None:
@@ -51,8 +50,7 @@ def _missing(reason: str) -> None:
 @pytest.fixture(scope="module")
 def built_extension() -> Path:
     """The prebuilt extension from this tree, and not older than its sources."""
-    if not os.access(CHROMIUM, os.X_OK):
-        _missing(f"no Chromium at {CHROMIUM} (python3 dev.py test installs Debian's)")
+    require_chromium()
     built = BUILT / "package.json"
     rebuild = "run `jlpm --cwd labextension install && jlpm --cwd labextension build`"
     if not built.exists():
@@ -73,15 +71,22 @@ def lab(built_extension, tmp_path_factory):
     (extensions / "authsome-nb").symlink_to(built_extension, target_is_directory=True)
     labconfig = workdir / "config" / "labconfig"  # no "get Jupyter news?" toast over the page
     labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    (labconfig / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
     with Emulator() as emu, pytest.MonkeyPatch.context() as monkeypatch:
         emu.write_provider_override(home)
-        for name, value in {**emu.environ(home),
-                            "AUTHSOME_NB_KEY": base64.b64encode(os.urandom(32)).decode()}.items():
+        for name, value in {
+            **emu.environ(home),
+            "AUTHSOME_NB_KEY": base64.b64encode(os.urandom(32)).decode(),
+        }.items():
             monkeypatch.setenv(name, value)
-        server = JupyterProcess(workdir, home, app="jupyterlab",
-                                extra_args=(f"--LabApp.extra_labextensions_path={extensions}",))
+        server = JupyterProcess(
+            workdir,
+            home,
+            app="jupyterlab",
+            extra_args=(f"--LabApp.extra_labextensions_path={extensions}",),
+        )
         yield emu, server
         server.stop()
 
@@ -89,29 +94,14 @@ def lab(built_extension, tmp_path_factory):
 @pytest.fixture
 def page(lab):
     _, server = lab
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 760})
-        blocked: list[str] = []
-
-        def only_loopback(route):
-            host = urlsplit(route.request.url).hostname or ""
-            if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_loopback)
-        page = context.new_page()
+    with loopback_browser(viewport={"width": 1280, "height": 760}) as browser:
+        page = browser.context.new_page()
         page.set_default_timeout(30_000)
         page.goto(f"{server.url}lab?token={server.token}")
         page.locator(".jp-Launcher").wait_for()
         _widen_left_sidebar(page, 90)
         yield page
-        context.close()
-        browser.close()
-    assert not blocked, f"the page tried to reach other hosts: {blocked}"
+    assert not browser.blocked, f"the page tried to reach other hosts: {browser.blocked}"
 
 
 def _widen_left_sidebar(page, pixels: int) -> None:

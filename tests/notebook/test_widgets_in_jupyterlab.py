@@ -20,7 +20,6 @@ import re
 import shutil
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import nbformat
 import pytest
@@ -28,38 +27,39 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
 
 from jupyter_process import ROOT, JupyterProcess  # noqa: E402
+from loopback_browser import loopback_browser, require_chromium  # noqa: E402
 
 from authsome_nb.emulator import Emulator  # noqa: E402
 from authsome_nb.jupyter.rendezvous import registered_redirect_uris  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 DOCS = ROOT / "docs"
-CELLS = ["%load_ext authsome_nb", "%authsome login microsoft --flow device",
-         "%authsome login microsoft --connection work --flow pkce"]
+CELLS = [
+    "%load_ext authsome_nb",
+    "%authsome login microsoft --flow device",
+    "%authsome login microsoft --connection work --flow pkce",
+]
 
 
 @pytest.fixture
 def lab(tmp_path):
-    if not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("CI"):
-            pytest.fail(f"no Chromium at {CHROMIUM}")
-        pytest.skip(f"no Chromium at {CHROMIUM} (python3 dev.py test installs Debian's)")
+    require_chromium()
     home = tmp_path / "home"
     labconfig = tmp_path / "config" / "labconfig"  # no "get Jupyter news?" toast over the page
     labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    (labconfig / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(notebook, str(notebooks / "sign-in.ipynb"))
     with Emulator() as emu:
         emu.write_provider_override(home)
@@ -73,34 +73,22 @@ def lab(tmp_path):
 @pytest.fixture
 def page(lab):
     _, server = lab
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        # The emulator's pages are served with its own CA: trusted here as a user's machine would.
-        context = browser.new_context(viewport={"width": 1100, "height": 900},
-                                      ignore_https_errors=True)
-        context.grant_permissions(["clipboard-read", "clipboard-write"],
-                                  origin=server.url.replace("//127.0.0.1:", "//localhost:"))
-        blocked: list[str] = []
-
-        def only_loopback(route):
-            host = urlsplit(route.request.url).hostname or ""
-            if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_loopback)
-        page = context.new_page()
+    # The emulator's pages are served with its own CA: trusted here as a user's machine would.
+    with loopback_browser(
+        viewport={"width": 1100, "height": 900}, ignore_https_errors=True
+    ) as browser:
+        browser.context.grant_permissions(
+            ["clipboard-read", "clipboard-write"],
+            origin=server.url.replace("//127.0.0.1:", "//localhost:"),
+        )
+        page = browser.context.new_page()
         page.set_default_timeout(60_000)
         # As Jupyter's own link says "localhost": the server's OAuth callback (PKCE below) is
         # announced on localhost, and Jupyter's cookie must be valid there.
         url = server.url.replace("//127.0.0.1:", "//localhost:")
         page.goto(f"{url}lab/tree/sign-in.ipynb?token={server.token}")
         yield page
-        context.close()
-        browser.close()
-    assert not blocked, f"the page tried to reach other hosts: {blocked}"
+    assert not browser.blocked, f"the page tried to reach other hosts: {browser.blocked}"
 
 
 def _shot(locator, tmp_path: Path, name: str) -> Path:

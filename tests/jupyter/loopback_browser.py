@@ -1,0 +1,71 @@
+"""Debian's Chromium, driven by Playwright, that may talk to loopback hosts only.
+
+Shared by the JupyterLab browser tests: no ``playwright install`` (Chromium comes from apt),
+the flags a headless root session needs, and a route that aborts (and records) any request to
+another host — a test then fails if the page tried to reach the internet.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def require_chromium() -> None:
+    """Fail on CI (it installs Chromium), skip on a developer's machine without it."""
+    if os.access(CHROMIUM, os.X_OK):
+        return
+    reason = f"no Chromium at {CHROMIUM} (python3 dev.py test installs Debian's)"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@dataclass
+class LoopbackBrowser:
+    context: Any
+    blocked: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def loopback_browser(**context_options: Any) -> Iterator[LoopbackBrowser]:
+    """A browser context whose requests to non-loopback hosts are aborted and recorded."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(**context_options)
+        found = LoopbackBrowser(context)
+
+        def only_loopback(route) -> None:
+            host = urlsplit(route.request.url).hostname or ""
+            if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
+                route.continue_()
+            else:
+                found.blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_loopback)
+        try:
+            yield found
+        finally:
+            context.close()
+            browser.close()
