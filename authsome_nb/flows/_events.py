@@ -68,15 +68,18 @@ class Failed:
 
 
 def failure_outcome(error: BaseException) -> str:
-    """The word a display shows for a failed sign-in."""
+    """Which way a sign-in ended, from the exception the engine raised (the word displays show)."""
     from ..errors import SignInCancelled, SignInDeclined, SignInTimeout
 
+    if isinstance(error, SignInCancelled | KeyboardInterrupt):
+        return "cancelled"
     if isinstance(error, SignInDeclined):
         return "declined"
-    if isinstance(error, SignInCancelled):
-        return "cancelled"
     if isinstance(error, SignInTimeout):
-        return "expired" if "expired" in str(error) else "timeout"
+        # The code's own expiry (AADSTS70020 / expired_token) versus our timeout= running out.
+        if error.aadsts == 70020 or error.error == "expired_token":
+            return "expired"
+        return "timeout"
     return "error"
 
 

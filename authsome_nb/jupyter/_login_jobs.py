@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import AuthsomeError, SignInCancelled, SignInDeclined, SignInTimeout
-from ..flows._events import DeviceCode, FlowChosen, SignedIn, SignInEvent, Waiting
+from ..errors import AuthsomeError
+from ..flows._events import DeviceCode, FlowChosen, SignedIn, SignInEvent, Waiting, failure_outcome
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class LoginJob:
             if error is None:
                 self.status = self.outcome = "signed_in"
             else:
-                self.outcome = _outcome_of(error)
+                self.outcome = failure_outcome(error)
                 self.status = "cancelled" if self.outcome == "cancelled" else "failed"
                 self.error = str(error) if isinstance(error, AuthsomeError) else (
                     f"{type(error).__name__}: {error}")
@@ -87,16 +87,6 @@ class LoginJob:
                 "account": self.account, "error": self.error, "outcome": self.outcome,
                 "created_at": self.created_at, "finished_at": self.finished_at,
             }
-
-
-def _outcome_of(error: BaseException) -> str:
-    if isinstance(error, SignInCancelled):
-        return "cancelled"
-    if isinstance(error, SignInDeclined):
-        return "declined"
-    if isinstance(error, SignInTimeout):
-        return "expired" if getattr(error, "error", None) == "expired_token" else "timeout"
-    return "error"
 
 
 class LoginJobs:

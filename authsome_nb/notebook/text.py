@@ -12,8 +12,8 @@ import time
 from datetime import datetime
 
 from .._connection import describe_expiry
-from ..errors import AuthsomeError, SignInCancelled, SignInDeclined, SignInTimeout
-from ..flows._events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn, Waiting
+from ..errors import AuthsomeError
+from ..flows._events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn, Waiting, failure_outcome
 
 #: outcome of a finished sign-in → the word the panel and the text show
 OUTCOME_LABELS = {
@@ -26,18 +26,8 @@ OUTCOME_LABELS = {
 }
 
 
-def outcome_of(error: BaseException) -> str:
-    """Which way a sign-in ended, from the exception the engine raised."""
-    if isinstance(error, SignInCancelled | KeyboardInterrupt):
-        return "cancelled"
-    if isinstance(error, SignInDeclined):
-        return "declined"
-    if isinstance(error, SignInTimeout):
-        # The code's own expiry (AADSTS70020 / expired_token) versus our timeout= running out.
-        if error.aadsts == 70020 or error.error == "expired_token":
-            return "expired"
-        return "timeout"
-    return "error"
+# One definition of "how a sign-in ended", shared with the engine and the server.
+outcome_of = failure_outcome
 
 
 def countdown(seconds: float) -> str:
