@@ -81,7 +81,7 @@ class Session:
                 return token
             if not self._index.knows(key):
                 raise _not_signed_in(provider, connection)
-        return self.refresh(provider, connection, scopes)
+        return self._refresh(provider, connection, scopes, mode="expired")
 
     def refresh(
         self,
@@ -92,17 +92,39 @@ class Session:
         stale: str | None = None,
         claims_challenge: str | None = None,
     ) -> AccessToken:
-        """Refresh under the store lock; with ``stale``, only if that token is still current.
+        """Refresh now, under the store lock; with ``stale``, only if that token is still current.
 
         ``stale`` is how a 401 from an API asks for a new token: if another process already
         replaced it, its token is returned and no request is made.
+        """
+        mode = "stale" if stale is not None else "always"
+        return self._refresh(
+            provider, connection, scopes, mode=mode, stale=stale, claims_challenge=claims_challenge
+        )
+
+    def _refresh(
+        self,
+        provider: str,
+        connection: str,
+        scopes: Iterable[str] | None,
+        *,
+        mode: str,
+        stale: str | None = None,
+        claims_challenge: str | None = None,
+    ) -> AccessToken:
+        """The single-flight refresh; ``mode`` says when the token in the store is good enough.
+
+        ``expired``: any valid token (another process may have refreshed while we waited for
+        the lock); ``stale``: any token but ``stale``; ``always``: none.
         """
         key = f"{provider}/{connection}"
         wanted = None if scopes is None else wanted_keys(_as_list(scopes))
         with self._lock, self.store.transaction() as tx:
             self._sync_index()
             current = self._index.lookup(key, wanted)
-            if current is not None and (stale is None or current != stale):
+            if current is not None and (
+                mode == "expired" or (mode == "stale" and current != stale)
+            ):
                 return current
             record = tx.connections.get(key)
             if record is None:
@@ -113,7 +135,7 @@ class Session:
             result = self._acquire_silent(
                 record,
                 request_scopes,
-                force=stale is not None or claims_challenge is not None,
+                force=mode != "expired" or claims_challenge is not None,
                 claims=claims_challenge,
             )
             failure = None

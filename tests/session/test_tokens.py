@@ -132,3 +132,12 @@ def test_a_new_process_is_signed_in_at_once(signed_in, tmp_path):
 
     assert out == hashlib.sha256(an.token().value.encode()).hexdigest()
     assert emu.count("token") == 0
+
+
+def test_an_explicit_refresh_always_asks_and_keeps_the_new_token(signed_in):
+    emu = signed_in
+    before = an.token()
+    emu.reset_counters()
+    after = an.refresh()
+    assert after != before and emu.count("token", **REFRESH) == 1
+    assert an.token() == after  # the new one is what every caller gets from now on
