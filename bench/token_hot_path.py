@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 
 CALLS = 3000
+SIZES = (1, 10, 100)
+PROCESSES = 3  # fresh processes per size; this VM's per-process noise is about ±2 µs
 SCOPES = [
     "User.Read",
     "Mail.ReadWrite",
@@ -97,13 +99,33 @@ def baseline_p50(emu, home: Path, n: int) -> float:
 
 
 def main() -> dict:
+    """Each size in a fresh process: a process that has already signed in 100 accounts is
+    not the same machine for a 3 µs call as a new one (measured: ~3 µs first, ~5 µs after)."""
+    import subprocess
+
+    results = {"calls": CALLS, "processes_per_size": PROCESSES, "connections": {}}
+    runs: dict[int, list[dict]] = {n: [] for n in SIZES}
+    for _ in range(PROCESSES):  # interleaved, so a slow minute of the host hits every size alike
+        for n in SIZES:
+            out = subprocess.run([sys.executable, __file__, str(n)], check=True, capture_output=True,
+                                 text=True).stdout
+            runs[n].append(json.loads(out.strip().splitlines()[-1])["connections"][str(n)])
+    for n, found in runs.items():
+        ours = min(r["ours_p50_us"] for r in found)  # the best process of each side
+        theirs = min(r["msal_extensions_p50_us"] for r in found)
+        results["connections"][n] = {"ours_p50_us": ours, "msal_extensions_p50_us": theirs,
+                                     "speedup": round(theirs / ours, 1)}
+    return results
+
+
+def measure(sizes: tuple[int, ...]) -> dict:
     from authsome_nb.emulator import Emulator
 
     results = {"calls": CALLS, "connections": {}}
     with Emulator() as emu:
         emu.auto_consent_user = None
         emu.extra_response_scopes = ["openid", "profile", "email"]
-        for n in (1, 10, 100):
+        for n in sizes:
             home = Path(tempfile.mkdtemp(prefix=f"bench-token-{n}-"))
             os.environ.update(emu.environ(home))
             emu.write_provider_override(home)
@@ -124,4 +146,7 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(json.dumps(main()) + "\n")
+    if len(sys.argv) > 1:
+        sys.stdout.write(json.dumps(measure(tuple(int(a) for a in sys.argv[1:]))) + "\n")
+    else:
+        sys.stdout.write(json.dumps(main()) + "\n")

@@ -30,9 +30,17 @@ class GraphClient:
     ``progress`` shows a bar on multi-page fetches in a notebook kernel (never in scripts).
     """
 
-    def __init__(self, connection: str = "default", *, provider: str = "microsoft",
-                 session=None, page_size: int | None = None, progress: bool = True,
-                 retry: RetryPolicy = DEFAULT_POLICY, **httpx_kwargs: Any) -> None:
+    def __init__(
+        self,
+        connection: str = "default",
+        *,
+        provider: str = "microsoft",
+        session=None,
+        page_size: int | None = None,
+        progress: bool = True,
+        retry: RetryPolicy = DEFAULT_POLICY,
+        **httpx_kwargs: Any,
+    ) -> None:
         from .. import _api
         from .._providers import load_provider
 
@@ -58,8 +66,13 @@ class GraphClient:
         if self._http is None or self._http.is_closed:
             from . import client
 
-            self._http = client(self.provider.name, self.connection, session=self.session,
-                                retry=self.retry, **self._httpx_kwargs)
+            self._http = client(
+                self.provider.name,
+                self.connection,
+                session=self.session,
+                retry=self.retry,
+                **self._httpx_kwargs,
+            )
         return self._http
 
     def close(self) -> None:
@@ -73,14 +86,26 @@ class GraphClient:
         self.close()
 
     # -- single calls --------------------------------------------------------------------
-    def request(self, method: str, path: str, *, json: Any = None,
-                headers: Mapping[str, str] | None = None, **params: Any) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **params: Any,
+    ) -> Any:
         """One call; returns the JSON answer, ``None`` when there is no body (202/204).
 
         Non-JSON answers (``/me/photo/$value``, a file's ``/content``) come back as bytes.
         """
-        response = self._send(method, resolve_url(path, self.api_base), query_options(params),
-                              json=json, headers=headers)
+        response = self._send(
+            method,
+            resolve_url(path, self.api_base),
+            query_options(params),
+            json=json,
+            headers=headers,
+        )
         if not response.content:
             return None
         if "json" in response.headers.get("Content-Type", "json"):
@@ -101,18 +126,36 @@ class GraphClient:
         return self.request("DELETE", path, **params)
 
     # -- collections ---------------------------------------------------------------------
-    def pages(self, path: str, *, select: str | Sequence[str] | None = None,
-              filter: str | None = None, top: int | None = None, max_items: int | None = None,
-              orderby: str | Sequence[str] | None = None, expand: str | Sequence[str] | None = None,
-              search: str | None = None, progress: bool | None = None,
-              **params: Any) -> Iterator[list[dict[str, Any]]]:
+    def pages(
+        self,
+        path: str,
+        *,
+        select: str | Sequence[str] | None = None,
+        filter: str | None = None,
+        top: int | None = None,
+        max_items: int | None = None,
+        orderby: str | Sequence[str] | None = None,
+        expand: str | Sequence[str] | None = None,
+        search: str | None = None,
+        progress: bool | None = None,
+        **params: Any,
+    ) -> Iterator[list[dict[str, Any]]]:
         """The items of ``path`` a page at a time (lists of dicts), following nextLinks.
 
         ``top`` is Graph's page size (``$top``); ``max_items`` stops after that many items.
         """
-        for page in self._pages(path, select=select, filter=filter, top=top, max_items=max_items,
-                                orderby=orderby, expand=expand, search=search, progress=progress,
-                                **params):
+        for page in self._pages(
+            path,
+            select=select,
+            filter=filter,
+            top=top,
+            max_items=max_items,
+            orderby=orderby,
+            expand=expand,
+            search=search,
+            progress=progress,
+            **params,
+        ):
             yield page.items
 
     def items(self, path: str, **options: Any) -> Iterator[dict[str, Any]]:
@@ -120,19 +163,38 @@ class GraphClient:
         for page in self.pages(path, **options):
             yield from page
 
-    def frame(self, path: str, *, select: str | Sequence[str] | None = None,
-              filter: str | None = None, top: int | None = None, max_items: int | None = None,
-              orderby: str | Sequence[str] | None = None, expand: str | Sequence[str] | None = None,
-              search: str | None = None, progress: bool | None = None, **params: Any):
+    def frame(
+        self,
+        path: str,
+        *,
+        select: str | Sequence[str] | None = None,
+        filter: str | None = None,
+        top: int | None = None,
+        max_items: int | None = None,
+        orderby: str | Sequence[str] | None = None,
+        expand: str | Sequence[str] | None = None,
+        search: str | None = None,
+        progress: bool | None = None,
+        **params: Any,
+    ):
         """A DataFrame of every item of ``path`` (a single entity gives one row).
 
         Columns are flattened (``from.emailAddress.address``), dates are UTC datetimes, and an
         empty result keeps the selected columns.
         """
         builder = FrameBuilder(_names(select))
-        for page in self._pages(path, select=select, filter=filter, top=top,
-                                max_items=max_items, orderby=orderby, expand=expand,
-                                search=search, progress=progress, **params):
+        for page in self._pages(
+            path,
+            select=select,
+            filter=filter,
+            top=top,
+            max_items=max_items,
+            orderby=orderby,
+            expand=expand,
+            search=search,
+            progress=progress,
+            **params,
+        ):
             builder.add(page.items)
         return builder.build()
 
@@ -150,8 +212,15 @@ class GraphClient:
                 builder.add(page.items)
         return builder.build()
 
-    def _pages(self, path: str, *, top: int | None = None, max_items: int | None = None,
-               progress: bool | None = None, **params: Any) -> Iterator[Page]:
+    def _pages(
+        self,
+        path: str,
+        *,
+        top: int | None = None,
+        max_items: int | None = None,
+        progress: bool | None = None,
+        **params: Any,
+    ) -> Iterator[Page]:
         url = resolve_url(path, self.api_base)
         query = query_options(params)
         if top is None and self.page_size and "$top" not in url and "$top" not in query:
@@ -164,8 +233,9 @@ class GraphClient:
             return self._send("GET", next_url, next_query, headers=headers).json()
 
         show = self.progress if progress is None else progress
-        yield from iterate_pages(get_json, url, query or None, max_items=max_items,
-                                 label=path.split("?", 1)[0][-40:], progress=show)
+        yield from iterate_pages(
+            get_json, url, query or None, max_items=max_items, label=_short(path), progress=show
+        )
 
     # -- batching ------------------------------------------------------------------------
     def batch(self, requests: Iterable[str | Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -184,16 +254,28 @@ class GraphClient:
         return _batch.run(post, prepared, self.retry)
 
     # -- transport -----------------------------------------------------------------------
-    def _send(self, method: str, url: str, params: Mapping[str, str] | None, *, json: Any = None,
-              headers: Mapping[str, str] | None = None) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
         try:
-            response = self.http.request(method, url, params=params or None, json=json,
-                                         headers=headers)
+            response = self.http.request(
+                method, url, params=params or None, json=json, headers=headers
+            )
         except httpx.TransportError as exc:
             raise _network_error(url, exc) from None
         if response.status_code >= 400:
-            raise graph_error(response, provider=self.provider.name, connection=self.connection,
-                              api_hosts=self.provider.api_hosts)
+            raise graph_error(
+                response,
+                provider=self.provider.name,
+                connection=self.connection,
+                api_hosts=self.provider.api_hosts,
+            )
         return response
 
 
@@ -212,3 +294,9 @@ def _network_error(url: str, exc: BaseException) -> NetworkError:
 
 
 __all__ = ["GraphClient", "GraphError"]
+
+
+def _short(path: str) -> str:
+    """A path for a progress line: long ids shortened (``/me/todo/lists/AAMk…6eef/tasks``)."""
+    parts = path.split("?", 1)[0].split("/")
+    return "/".join(p if len(p) <= 16 else f"{p[:4]}…{p[-4:]}" for p in parts)

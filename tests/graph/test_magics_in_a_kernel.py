@@ -28,11 +28,17 @@ POST /me/sendMail
 
 def run_notebook(cells: list[str], tmp_path: Path, monkeypatch) -> list[dict]:
     """Execute ``cells`` in a fresh kernel that sees this test's environment; their outputs."""
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    )
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     return [cell.outputs for cell in notebook.cells]
 
 
@@ -50,23 +56,33 @@ def text_of(outputs) -> str:
 
 def test_cell_and_line_magics_in_a_kernel(emu, tmp_path, monkeypatch):
     an.login(services="outlook,calendar", on_event=lambda event: None)  # Mail.Send, events
-    outputs = run_notebook([
-        SETUP,
-        "%%graph msgs\nGET /me/messages?$select=subject,receivedDateTime&$top=5",
-        'print(type(msgs).__name__, len(msgs) > 5, msgs["receivedDateTime"].dtype)',
-        EVENT,
-        'print(created["subject"])',
-        MAIL,
-        'df = run_graph_line("GET /me/messages --select subject --top 10 --max 25")\n'
-        "print(len(df), sorted(df.columns))",
-        'print(run_graph_line("/me")["userPrincipalName"])',
-        "%%graph 1bad\nGET /me",
-        "%%graph --connection nobody\nGET /me",
-    ], tmp_path, monkeypatch)
+    outputs = run_notebook(
+        [
+            SETUP,
+            "%%graph msgs\nGET /me/messages?$select=subject,receivedDateTime&$top=5",
+            'print(type(msgs).__name__, len(msgs) > 5, msgs["receivedDateTime"].dtype)',
+            EVENT,
+            'print(created["subject"])',
+            MAIL,
+            'df = run_graph_line("GET /me/messages --select subject --top 10 --max 25")\n'
+            "print(len(df), sorted(df.columns))",
+            'print(run_graph_line("/me")["userPrincipalName"])',
+            "%%graph 1bad\nGET /me",
+            "%%graph --connection nobody\nGET /me",
+        ],
+        tmp_path,
+        monkeypatch,
+    )
     assert "error" not in {o.output_type for o in outputs[0]}
     shown = [o for o in outputs[1] if o.output_type == "execute_result"]
     assert "text/html" in shown[0].data  # the frame was displayed
-    assert any(o.output_type == "display_data" for o in outputs[1])  # 24 pages: a progress bar
+    bars = [o for o in outputs[1] if o.output_type == "display_data"]  # 24 pages: a progress bar,
+    assert len(bars) == 1  # replaced by its summary line when the fetch ended
+    assert set(bars[0].data) == {"text/plain"}
+    assert (
+        bars[0].data["text/plain"].startswith("Fetched ")
+        and "(24 pages) from /me/messages" in bars[0].data["text/plain"]
+    )
     assert text_of(outputs[2]).strip() == "DataFrame True datetime64[us, UTC]"
     assert text_of(outputs[4]).strip() == "Planning"
     assert text_of(outputs[5]).strip() == "POST /me/sendMail: done (no content)"
@@ -85,13 +101,17 @@ def test_the_extension_routes_authsome_graph_and_registers_graph(emu, tmp_path, 
     notebook = pytest.importorskip("authsome_nb.notebook")
     if not hasattr(notebook, "load_ipython_extension"):
         pytest.skip("authsome_nb.notebook has no load_ipython_extension yet")
-    outputs = run_notebook([
-        "%load_ext authsome_nb",
-        "df = %authsome graph /me/messages --select subject,receivedDateTime --top 7 --max 7\n"
-        "print(len(df), df['receivedDateTime'].dtype)",
-        "%%graph me\nGET /me",
-        'print(me["userPrincipalName"].count("@"))',
-    ], tmp_path, monkeypatch)
+    outputs = run_notebook(
+        [
+            "%load_ext authsome_nb",
+            "df = %authsome graph /me/messages --select subject,receivedDateTime --top 7 --max 7\n"
+            "print(len(df), df['receivedDateTime'].dtype)",
+            "%%graph me\nGET /me",
+            'print(me["userPrincipalName"].count("@"))',
+        ],
+        tmp_path,
+        monkeypatch,
+    )
     assert "error" not in {o.output_type for cell in outputs for o in cell}, outputs
     assert text_of(outputs[1]).strip() == "7 datetime64[us, UTC]"
     assert text_of(outputs[3]).strip() == "1"
