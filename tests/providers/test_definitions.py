@@ -40,10 +40,8 @@ def test_bundled_microsoft_matches_the_seed(home):
     assert ms.api_base == "https://graph.microsoft.com/v1.0"
     assert ms.authority == "https://login.microsoftonline.com/common"
     assert ms.tenant == "common"
-    assert ms.export_env == {
-        "access_token": "MICROSOFT_ACCESS_TOKEN",
-        "refresh_token": "MICROSOFT_REFRESH_TOKEN",
-    }
+    assert ms.export_env["access_token"] == "MICROSOFT_ACCESS_TOKEN"
+    assert ms.export_env["refresh_token"] == "MICROSOFT_REFRESH_TOKEN"
     assert ms.client_id_env == "MICROSOFT_OAUTH_CLIENT_ID"
     assert ms.services == {
         "outlook": ("Mail.ReadWrite", "Mail.Send"),
