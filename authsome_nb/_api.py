@@ -57,9 +57,7 @@ def token(
     scopes: Iterable[str] | None = None,
 ) -> AccessToken:
     """A valid access token: from memory when valid (a ``stat`` of the store), else refreshed."""
-    key = os.environ.get(HOME_ENV, "")
-    current = _sessions.get(key) or session()
-    return current.token(provider, connection, scopes)
+    return session().token(provider, connection, scopes)
 
 
 def refresh(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-from ._tls import ssl_context
+from ._tls import network_error, ssl_context
 from .errors import NetworkError, UserInfoError
 
 PROFILE_FIELDS = "id,displayName,userPrincipalName,mail"
@@ -27,8 +27,6 @@ def fetch_profile(api_base: str, access_token: str, timeout: float = 30.0) -> di
                 headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
             )
     except httpx.TransportError as exc:
-        from .flows._http import network_error
-
         raise network_error(url, exc) from None
     if response.status_code != 200:
         code = ""

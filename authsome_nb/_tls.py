@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import ssl
 import threading
+from urllib.parse import urlsplit
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, NetworkError
 
 CA_BUNDLE_ENVS = ("AUTHSOME_NB_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")
 
@@ -62,3 +63,21 @@ def _build(path: str | None) -> ssl.SSLContext:
     except ImportError:  # pragma: no cover - certifi comes with httpx
         return ssl.create_default_context()
     return ssl.create_default_context(cafile=certifi.where())
+
+
+def network_error(url: str, exc: BaseException) -> NetworkError:
+    """A clear NetworkError for ``url``; TLS failures name the CA bundle in force."""
+    host = urlsplit(url).netloc or url
+    text = str(exc) or type(exc).__name__
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        path, env = ca_bundle()
+        source = f"{path} (from {env})" if path else "the default CA bundle (certifi)"
+        return NetworkError(
+            f"Could not verify the TLS certificate of {host} against {source}",
+            remedy="set AUTHSOME_NB_CA_BUNDLE to the CA bundle that signs this host "
+            "(for the emulator: its ca_path)",
+        )
+    return NetworkError(
+        f"Could not reach {host}: {text}",
+        remedy="check the network connection, proxy settings (HTTPS_PROXY) and the provider's URLs",
+    )

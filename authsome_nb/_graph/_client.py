@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from ..errors import GraphError, NetworkError
+from .._tls import network_error
 from . import _batch
 from ._errors import graph_error
 from ._frames import FrameBuilder
@@ -268,7 +268,7 @@ class GraphClient:
                 method, url, params=params or None, json=json, headers=headers
             )
         except httpx.TransportError as exc:
-            raise _network_error(url, exc) from None
+            raise network_error(url, exc) from None
         if response.status_code >= 400:
             raise graph_error(
                 response,
@@ -287,13 +287,6 @@ def _names(select: str | Sequence[str] | None) -> list[str]:
     return list(select)
 
 
-def _network_error(url: str, exc: BaseException) -> NetworkError:
-    from ..flows._http import network_error
-
-    return network_error(url, exc)
-
-
-__all__ = ["GraphClient", "GraphError"]
 
 
 def _short(path: str) -> str:

@@ -87,30 +87,31 @@ SignInEvent = FlowChosen | AuthorizeUrl | DeviceCode | Waiting | SignedIn | Fail
 EventHandler = Callable[[SignInEvent], None]
 
 
-def print_event(event: SignInEvent, stream=None) -> None:
-    """The default handler: one or two plain lines per event (a failure is the exception's)."""
-    out = stream or sys.stdout
+def event_lines(event: object) -> list[str]:
+    """The plain lines an event reads as: the one wording of the terminal and text fallbacks."""
     if isinstance(event, FlowChosen):
-        print(event.reason, file=out)
-    elif isinstance(event, AuthorizeUrl):
+        return [event.reason]
+    if isinstance(event, AuthorizeUrl):
         if event.opened_browser:
-            print(
-                f"A browser tab opened for sign-in. If it did not, open:\n  {event.url}", file=out
-            )
-        else:
-            print(f"Open this link in your browser to sign in:\n  {event.url}", file=out)
-    elif isinstance(event, DeviceCode):
+            return ["A browser tab opened for sign-in. If it did not, open:", f"  {event.url}"]
+        return ["Open this link in your browser to sign in:", f"  {event.url}"]
+    if isinstance(event, DeviceCode):
         minutes = max(1, round(event.seconds_left / 60))
-        print(
-            f"To sign in, open {event.verification_uri} and enter the code {event.user_code}"
-            f" (valid for {minutes} min).",
-            file=out,
-        )
-    elif isinstance(event, SignedIn):
+        return [f"To sign in, open {event.verification_uri} and enter the code {event.user_code}"
+                f" (valid for {minutes} min)."]
+    if isinstance(event, Waiting):
+        return [event.detail] if event.detail else []
+    if isinstance(event, SignedIn):
         who = event.username or event.display_name or "your account"
-        print(
-            f"Signed in to {event.provider} as {who} (connection '{event.connection}').", file=out
-        )
-    # Failed is not printed: the exception that follows it carries the same message and remedy.
+        return [f"Signed in to {event.provider} as {who} (connection '{event.connection}')."]
+    # Failed has no lines: the exception that follows it carries the message and the remedy.
+    return []
+
+
+def print_event(event: SignInEvent, stream=None) -> None:
+    """The default handler: prints the event's lines (a failure is the exception's to show)."""
+    out = stream or sys.stdout
+    for line in event_lines(event):
+        print(line, file=out)
     if hasattr(out, "flush"):
         out.flush()

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import threading
 from typing import Any
-from urllib.parse import urlsplit
 
-from .._tls import ca_bundle, ssl_context
-from ..errors import NetworkError
+from .._tls import network_error, ssl_context
 
 _DISCOVERY_MARKERS = ("/.well-known/openid-configuration", "/discovery/instance")
 TIMEOUT_SECONDS = 30.0
@@ -36,15 +34,15 @@ class MsalHttpClient:
         self._lock = threading.Lock()
 
     def get(self, url: str, params: dict | None = None, headers: dict | None = None, **kwargs: Any):
-        cacheable = any(marker in url for marker in _DISCOVERY_MARKERS)
+        if not any(marker in url for marker in _DISCOVERY_MARKERS):
+            return self._send("GET", url, params=params, headers=headers)
         key = url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
-        if cacheable:
-            with self._lock:
-                cached = self._discovery.get(key)
-            if cached is not None:
-                return cached
+        with self._lock:
+            cached = self._discovery.get(key)
+        if cached is not None:
+            return cached
         response = self._send("GET", url, params=params, headers=headers)
-        if cacheable and response.status_code == 200:
+        if response.status_code == 200:  # errors are not remembered: the next app asks again
             response.read()
             with self._lock:
                 self._discovery[key] = response
@@ -70,24 +68,6 @@ class MsalHttpClient:
             return self._client.request(method, url, **kwargs)
         except self._httpx.TransportError as exc:
             raise network_error(url, exc) from None
-
-
-def network_error(url: str, exc: BaseException) -> NetworkError:
-    """A clear NetworkError for ``url``; TLS failures name the CA bundle in force."""
-    host = urlsplit(url).netloc or url
-    text = str(exc) or type(exc).__name__
-    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-        path, env = ca_bundle()
-        source = f"{path} (from {env})" if path else "the default CA bundle (certifi)"
-        return NetworkError(
-            f"Could not verify the TLS certificate of {host} against {source}",
-            remedy="set AUTHSOME_NB_CA_BUNDLE to the CA bundle that signs this host "
-            "(for the emulator: its ca_path)",
-        )
-    return NetworkError(
-        f"Could not reach {host}: {text}",
-        remedy="check the network connection, proxy settings (HTTPS_PROXY) and the provider's URLs",
-    )
 
 
 _shared: MsalHttpClient | None = None

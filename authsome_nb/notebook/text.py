@@ -13,7 +13,7 @@ from datetime import datetime
 
 from .._connection import describe_expiry
 from ..errors import AuthsomeError
-from ..flows._events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn, Waiting, failure_outcome
+from ..flows._events import event_lines, failure_outcome  # noqa: F401 - the text view's wording
 
 #: outcome of a finished sign-in → the word the panel and the text show
 OUTCOME_LABELS = {
@@ -52,24 +52,6 @@ def token_expiry(expires_at: float | None) -> str:
     if expires_at and expires_at > time.time():
         return f"{relative} (at {clock(expires_at)})"
     return relative
-
-
-def event_lines(event: object) -> list[str]:
-    """The lines a sign-in event adds to the text fallback (none for a bare Waiting)."""
-    if isinstance(event, FlowChosen):
-        return [event.reason]
-    if isinstance(event, AuthorizeUrl):
-        return ["Open this link in your browser to sign in:", f"  {event.url}"]
-    if isinstance(event, DeviceCode):
-        minutes = max(1, round(event.seconds_left / 60))
-        return [f"To sign in, open {event.verification_uri} and enter the code {event.user_code}"
-                f" (valid for {minutes} min)."]
-    if isinstance(event, Waiting):
-        return [event.detail] if event.detail else []
-    if isinstance(event, SignedIn):
-        who = event.username or event.display_name or "your account"
-        return [f"Signed in to {event.provider} as {who} (connection '{event.connection}')."]
-    return []
 
 
 def failure_lines(error: BaseException, outcome: str) -> list[str]:
