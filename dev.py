@@ -4,8 +4,13 @@
     python3 dev.py demo    # the emulator, a device-code sign-in, your mail in a DataFrame
     python3 dev.py test    # the whole test suite (what CI runs)
 
-Both create ``.venv`` next to this file on first use and install the project into it.
-Extra arguments after ``test`` go to pytest (``python3 dev.py test -k store -x``).
+and one for contributors, which CI runs too:
+
+    python3 dev.py check   # ruff, mypy and the layer contracts (import-linter)
+
+Each creates ``.venv`` next to this file on first use and installs both distributions of this
+repository into it, editable: ``authsome-nb`` (the product) and ``authsome-nb-emulator``
+(``emulator/``).  Extra arguments after ``test`` go to pytest (``python3 dev.py test -k store``).
 """
 
 from __future__ import annotations
@@ -37,13 +42,15 @@ def ensure_venv(extras: str) -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     # The install builds the JupyterLab extension: a change to its sources reinstalls too.
     lab = ROOT / "labextension"
-    inputs = [ROOT / "pyproject.toml", lab / "package.json", lab / "yarn.lock",
+    inputs = [ROOT / "pyproject.toml", ROOT / "emulator" / "pyproject.toml",
+              lab / "package.json", lab / "yarn.lock",
               *sorted(lab.glob("src/*")), *sorted(lab.glob("style/*"))]
     wanted = extras + ":" + ":".join(str(p.stat().st_mtime_ns) for p in inputs)
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]", env=with_node())
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", "./emulator", "-e", f".[{extras}]",
+        env=with_node())
     STAMP.write_text(wanted)
 
 
@@ -70,6 +77,25 @@ def ensure_chromium() -> None:
         run("apt-get", "install", "-y", "-q", "chromium", env=env)
 
 
+CHECKS = (
+    ("ruff", "check", "."),
+    ("mypy",),
+    ("lint-imports",),
+)
+
+
+def check() -> int:
+    """Every static check; all run even when one fails, so one CI pass shows every problem."""
+    failed = []
+    for command in CHECKS:
+        print("+", " ".join(command), flush=True)
+        if subprocess.call([str(BIN / command[0]), *command[1:]], cwd=ROOT):
+            failed.append(command[0])
+    if failed:
+        print(f"Failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     if command == "test":
@@ -78,7 +104,11 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
     if command == "demo":
         ensure_venv("test")
-        return subprocess.call([str(PYTHON), "-m", "authsome_nb.demo", *argv[1:]], cwd=ROOT)
+        return subprocess.call([str(PYTHON), str(ROOT / "examples" / "demo.py"), *argv[1:]],
+                               cwd=ROOT)
+    if command == "check":
+        ensure_venv("test")
+        return check()
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
 

@@ -12,54 +12,46 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ._version import __version__
+try:
+    from ._version import __version__  # written by the build (hatch), from package.json
+except ImportError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0+unknown"
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; annotations here are strings anyway
 
+_ERRORS = (
+    "AuthsomeError", "ConfigurationError", "ConsentRequiredError", "GraphError",
+    "MissingDependencyError", "NetworkError", "NotSignedInError", "ProviderError",
+    "ReauthenticationRequired", "SignInCancelled", "SignInDeclined", "SignInError",
+    "SignInTimeout", "StateMismatchError", "StoreDecryptError", "StoreError",
+    "StoreVersionError", "TokenError", "UnknownProviderError", "UserInfoError",
+)
+
 # public name -> module that defines it
 _EXPORTS = {
-    "login": "._api",
-    "logout": "._api",
-    "connections": "._api",
-    "get": "._api",
-    "token": "._api",
-    "refresh": "._api",
-    "export": "._api",
-    "providers": "._api",
-    "key_source": "._api",
-    "reset_store": "._api",
-    "session": "._api",
+    **dict.fromkeys(
+        ("login", "logout", "connections", "get", "token", "refresh", "export", "providers",
+         "key_source", "reset_store", "session", "client", "graph"),
+        "._api",
+    ),
     "Session": "._session",
     "Connection": "._connection",
     "AccessToken": "._connection",
-    "client": "._graph",
-    "graph": "._graph",
     "GraphClient": "._graph",
+    "RetryPolicy": "._graph",
     "Provider": "._providers",
     "LoginButton": ".notebook.widgets",
-    "AuthsomeError": ".errors",
-    "ConfigurationError": ".errors",
-    "ProviderError": ".errors",
-    "SignInError": ".errors",
-    "SignInCancelled": ".errors",
-    "SignInDeclined": ".errors",
-    "SignInTimeout": ".errors",
-    "ConsentRequiredError": ".errors",
-    "TokenError": ".errors",
-    "NotSignedInError": ".errors",
-    "ReauthenticationRequired": ".errors",
-    "StoreError": ".errors",
-    "GraphError": ".errors",
-    "NetworkError": ".errors",
-    "UserInfoError": ".errors",
+    **dict.fromkeys(_ERRORS, ".errors"),
 }
 
-__all__ = sorted(_EXPORTS) + ["__version__"]
+__all__ = sorted([*_EXPORTS, "__version__", "events", "errors"])
 
 
 def __getattr__(name: str) -> object:
     module_name = _EXPORTS.get(name)
     if module_name is None:
+        if name in ("events", "errors"):  # the public submodules, as attributes
+            return import_module(f".{name}", __name__)
         raise AttributeError(f"module 'authsome_nb' has no attribute {name!r}")
     value = getattr(import_module(module_name, __name__), name)
     globals()[name] = value
@@ -92,10 +84,13 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
-    from ._api import (  # noqa: F401
+    from . import errors, events
+    from ._api import (
+        client,
         connections,
         export,
         get,
+        graph,
         key_source,
         login,
         logout,
@@ -105,6 +100,30 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         session,
         token,
     )
-    from ._connection import AccessToken, Connection  # noqa: F401
-    from ._session import Session  # noqa: F401
-    from .errors import AuthsomeError  # noqa: F401
+    from ._connection import AccessToken, Connection
+    from ._graph import GraphClient, RetryPolicy
+    from ._providers import Provider
+    from ._session import Session
+    from .errors import (
+        AuthsomeError,
+        ConfigurationError,
+        ConsentRequiredError,
+        GraphError,
+        MissingDependencyError,
+        NetworkError,
+        NotSignedInError,
+        ProviderError,
+        ReauthenticationRequired,
+        SignInCancelled,
+        SignInDeclined,
+        SignInError,
+        SignInTimeout,
+        StateMismatchError,
+        StoreDecryptError,
+        StoreError,
+        StoreVersionError,
+        TokenError,
+        UnknownProviderError,
+        UserInfoError,
+    )
+    from .notebook.widgets import LoginButton

@@ -1,20 +1,29 @@
-"""The module-level verbs (``an.login``, ``an.token`` …): one Session per home folder.
+"""The module-level verbs (``an.login``, ``an.token``, ``an.graph`` …): one Session per home.
 
 The session is looked up by ``$AUTHSOME_NB_HOME`` on every call (a dict read), so a test or
-a notebook that points the variable elsewhere gets a separate store at once.
+a notebook that points the variable elsewhere gets a separate store at once.  This is the
+top of the library's layers: it hands that session down to the Graph layer, which never
+reaches up for it.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._connection import AccessToken, Connection
 from ._home import HOME_ENV
 from ._session import DEFAULT_CONNECTION, DEFAULT_PROVIDER, Session
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ._graph import GraphClient, RetryPolicy
+    from ._providers import Provider
+    from .events import EventHandler
 
 _sessions: dict[str, Session] = {}
 _sessions_lock = threading.Lock()
@@ -33,28 +42,48 @@ def session(home: str | os.PathLike[str] | None = None) -> Session:
 
 
 def login(
-    provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION, **kwargs: Any
+    provider: str = DEFAULT_PROVIDER,
+    connection: str = DEFAULT_CONNECTION,
+    *,
+    flow: Literal["auto", "pkce", "device"] = "auto",
+    scopes: str | Iterable[str] | None = None,
+    services: str | Iterable[str] | None = None,
+    tenant: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    open_browser: bool | Callable[[str], object] = True,
+    timeout: float = 300,
+    force: bool = False,
+    on_event: EventHandler | None = None,
+    cancel: threading.Event | None = None,
 ) -> Connection:
-    """Sign in; see :meth:`Session.login` for the options (flow, scopes, services, tenant …)."""
-    return session().login(provider, connection, **kwargs)
+    """Sign in (or reuse a valid sign-in) and store the connection; see :meth:`Session.login`."""
+    return session().login(
+        provider, connection, flow=flow, scopes=scopes, services=services, tenant=tenant,
+        client_id=client_id, client_secret=client_secret, open_browser=open_browser,
+        timeout=timeout, force=force, on_event=on_event, cancel=cancel,
+    )
 
 
 def logout(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION) -> bool:
+    """Remove the connection, its account and its tokens; False if there was none."""
     return session().logout(provider, connection)
 
 
 def connections(provider: str | None = None) -> list[Connection]:
+    """Every connection in the store (of ``provider`` if given), sorted."""
     return session().connections(provider)
 
 
 def get(provider: str = DEFAULT_PROVIDER, connection: str = DEFAULT_CONNECTION) -> Connection:
+    """One connection's account and status (never its token)."""
     return session().get(provider, connection)
 
 
 def token(
     provider: str = DEFAULT_PROVIDER,
     connection: str = DEFAULT_CONNECTION,
-    scopes: Iterable[str] | None = None,
+    scopes: str | Iterable[str] | None = None,
 ) -> AccessToken:
     """A valid access token: from memory when valid (a ``stat`` of the store), else refreshed."""
     return session().token(provider, connection, scopes)
@@ -63,7 +92,7 @@ def token(
 def refresh(
     provider: str = DEFAULT_PROVIDER,
     connection: str = DEFAULT_CONNECTION,
-    scopes: Iterable[str] | None = None,
+    scopes: str | Iterable[str] | None = None,
     *,
     stale: str | None = None,
     claims_challenge: str | None = None,
@@ -80,10 +109,11 @@ def export(
     *,
     include_refresh_token: bool = False,
 ) -> list[str]:
+    """Set the provider's env vars (``MICROSOFT_ACCESS_TOKEN``) here; returns their names."""
     return session().export(provider, connection, include_refresh_token=include_refresh_token)
 
 
-def providers() -> list:
+def providers() -> list[Provider]:
     """Every provider definition known here (bundled and in ``$AUTHSOME_NB_HOME/providers``)."""
     from ._providers import list_providers
 
@@ -91,8 +121,43 @@ def providers() -> list:
 
 
 def key_source() -> str:
+    """Which key protects the store (e.g. ``key file ~/.authsome_nb/store.key``)."""
     return session().key_source()
 
 
 def reset_store() -> Path | None:
+    """Move an unreadable store aside (kept, not deleted); returns where it went."""
     return session().reset_store()
+
+
+def client(
+    provider: str = DEFAULT_PROVIDER,
+    connection: str = DEFAULT_CONNECTION,
+    *,
+    scopes: str | Iterable[str] | None = None,
+    retry: RetryPolicy | None = None,
+    **httpx_kwargs: Any,
+) -> httpx.Client:
+    """An ``httpx.Client`` for the provider's API; the bearer goes to its API hosts only."""
+    from . import _graph
+
+    return _graph.client(
+        session(), provider, connection, scopes=scopes, retry=retry or _graph.DEFAULT_POLICY,
+        **httpx_kwargs,
+    )
+
+
+def graph(
+    connection: str = DEFAULT_CONNECTION,
+    *,
+    provider: str = DEFAULT_PROVIDER,
+    **options: Any,
+) -> GraphClient:
+    """The Graph client of ``connection``: ``.get``, ``.frame``, ``.pages``, ``.batch`` …
+
+    Options (``page_size=``, ``progress=``, ``retry=``, httpx arguments) make a new client;
+    without them one client per connection is kept and reused.
+    """
+    from . import _graph
+
+    return _graph.graph(session(), connection, provider=provider, **options)

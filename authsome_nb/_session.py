@@ -25,7 +25,8 @@ from ._connection import AccessToken, Connection
 from ._home import home_dir
 from ._profile import fetch_profile
 from ._providers import Provider, load_provider
-from ._token_index import TokenIndex, expiry_of, wanted_keys
+from ._scopes import covers, dedupe, resolve_scopes, scope_keys, split_scopes
+from ._token_index import TokenIndex, expiry_of
 from .errors import (
     AuthsomeError,
     ConfigurationError,
@@ -34,11 +35,10 @@ from .errors import (
     ReauthenticationRequired,
     TokenError,
 )
-from .flows import SignInRequest, sign_in
+from .events import EventHandler, Failed, SignedIn, failure_outcome, print_event
+from .flows import Flow, SignInRequest, sign_in
 from .flows._aadsts import error_from_result
-from .flows._events import EventHandler, Failed, SignedIn, failure_outcome, print_event
 from .flows._msal_app import build_app
-from .flows._scopes import covers, dedupe
 from .store import EncryptedStore
 
 DEFAULT_PROVIDER = "microsoft"
@@ -64,7 +64,7 @@ class Session:
     ) -> AccessToken:
         """A valid access token (refreshed if needed) as a masked ``str``."""
         key = f"{provider}/{connection}"
-        wanted = None if scopes is None else wanted_keys(_as_list(scopes))
+        wanted = None if scopes is None else scope_keys(split_scopes(scopes))
         store = self.store
         if store.is_current() and self._index.generation == store.generation:
             token = self._index.lookup(key, wanted)
@@ -118,7 +118,7 @@ class Session:
         the lock); ``stale``: any token but ``stale``; ``always``: none.
         """
         key = f"{provider}/{connection}"
-        wanted = None if scopes is None else wanted_keys(_as_list(scopes))
+        wanted = None if scopes is None else scope_keys(split_scopes(scopes))
         with self._lock, self.store.transaction() as tx:
             self._sync_index()
             current = self._index.lookup(key, wanted)
@@ -130,7 +130,7 @@ class Session:
             if record is None:
                 raise _not_signed_in(provider, connection)
             request_scopes = (
-                list(_as_list(scopes)) if scopes is not None else list(record["scopes"])
+                split_scopes(scopes) if scopes is not None else list(record["scopes"])
             )
             result = self._acquire_silent(
                 record,
@@ -212,7 +212,7 @@ class Session:
         provider: str = DEFAULT_PROVIDER,
         connection: str = DEFAULT_CONNECTION,
         *,
-        flow: str = "auto",
+        flow: Flow = "auto",
         scopes: str | Iterable[str] | None = None,
         services: str | Iterable[str] | None = None,
         tenant: str | None = None,
@@ -239,8 +239,6 @@ class Session:
                 remedy="authsome_nb signs in to Microsoft through MSAL; other providers can be "
                 "listed only",
             )
-        from .flows._scopes import resolve_scopes
-
         wanted = resolve_scopes(definition, scopes, services)
         key = f"{provider}/{connection}"
         existing = self._record(key)
@@ -250,7 +248,7 @@ class Session:
             if covers(existing["scopes"], wanted) and same_place:
                 try:
                     self.token(provider, connection)
-                    found = self._connection_of(self._record(key))
+                    found = self.get(provider, connection)
                     emit(SignedIn(provider, connection, found.username, found.display_name))
                     return found
                 except TokenError:
@@ -422,12 +420,6 @@ def resolve_client_id(provider: Provider, explicit: str | None) -> str:
         f"then export {env_name}=<Application (client) ID>. `%authsome setup {provider.name}` "
         "prints every step",
     )
-
-
-def _as_list(scopes: str | Iterable[str]) -> list[str]:
-    if isinstance(scopes, str):
-        return scopes.replace(",", " ").split()
-    return list(scopes)
 
 
 def _check_name(connection: str) -> None:

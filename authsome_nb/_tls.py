@@ -4,7 +4,7 @@ Order: ``AUTHSOME_NB_CA_BUNDLE``, then ``REQUESTS_CA_BUNDLE``, then ``SSL_CERT_F
 certifi (what httpx and requests use by default).  Every HTTP client we build, MSAL's and
 Graph's, gets an explicit ``ssl.SSLContext`` from here, so no library's own environment
 lookup can override the choice (``requests`` lets ``REQUESTS_CA_BUNDLE`` beat
-``Session.verify``, see MSAL-NOTES).
+``Session.verify``).
 """
 
 from __future__ import annotations

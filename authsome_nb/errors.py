@@ -87,12 +87,17 @@ class StateMismatchError(SignInError):
     """The redirect's ``state`` did not match: possible CSRF, or an old browser tab."""
 
 
-class ConsentRequiredError(SignInError):
-    """The requested scopes need the user's (or an admin's) consent in the browser."""
-
-
 class TokenError(AuthsomeError):
-    """No usable token could be produced for a connection."""
+    """No usable token could be produced for a connection: ``except TokenError`` catches every
+    way a token request or a refresh can fail."""
+
+
+class ConsentRequiredError(SignInError, TokenError):
+    """The requested scopes need the user's (or an admin's) consent in the browser.
+
+    Raised by a sign-in, and by a token request or refresh for scopes not yet granted: it is
+    both a :class:`SignInError` and a :class:`TokenError`.
+    """
 
 
 class NotSignedInError(TokenError):

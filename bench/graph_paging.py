@@ -45,7 +45,7 @@ MEMORY_TARGET = 1.5
 _ENV = ("AUTHSOME_NB_HOME", "AUTHSOME_NB_CA_BUNDLE", "AUTHSOME_NB_KEY", "MICROSOFT_OAUTH_CLIENT_ID")
 _EMULATOR = """
 import json, sys
-from authsome_nb.emulator import Emulator
+from authsome_nb_emulator import Emulator
 with Emulator(messages_per_user=int(sys.argv[1]), auto_approve_after=0) as emu:
     print(json.dumps({"override": emu.provider_override(), "ca_path": emu.ca_path,
                       "client_id": emu.client_id}), flush=True)

@@ -81,8 +81,9 @@ def storm(mode: str, env: dict[str, str]) -> dict:
 
 
 def main() -> dict:
+    from authsome_nb_emulator import Emulator
+
     import authsome_nb as an
-    from authsome_nb.emulator import Emulator
     from authsome_nb.store import EncryptedStore
 
     results = {"processes": PROCESSES}

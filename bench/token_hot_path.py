@@ -119,7 +119,7 @@ def main() -> dict:
 
 
 def measure(sizes: tuple[int, ...]) -> dict:
-    from authsome_nb.emulator import Emulator
+    from authsome_nb_emulator import Emulator
 
     results = {"calls": CALLS, "connections": {}}
     with Emulator() as emu:

@@ -1,9 +1,10 @@
 """Microsoft Graph (and any provider's REST API) from a signed-in connection.
 
-``an.client(provider, connection)`` is a plain ``httpx.Client`` on the provider's API base whose
-auth flow injects the bearer for the provider's API hosts only, refreshes once on a 401 and
-retries throttled calls.  ``an.graph(connection)`` wraps one in :class:`GraphClient`: OData
-options as keywords, paging, ``$batch`` and DataFrames.
+:func:`client` is a plain ``httpx.Client`` on the provider's API base whose auth flow injects
+the bearer for the provider's API hosts only, refreshes once on a 401 and retries throttled
+calls.  :func:`graph` wraps one in :class:`GraphClient`: OData options as keywords, paging,
+``$batch`` and DataFrames.  Both are given the :class:`~authsome_nb.Session` whose tokens they
+use (``an.client()`` and ``an.graph()`` pass the default one).
 
 Nothing here is imported by ``import authsome_nb``; httpx is imported when this package is,
 pandas only when a DataFrame is built.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -22,6 +23,9 @@ from ._auth import GraphAuth
 from ._client import GraphClient
 from ._frames import flatten, to_frame
 from ._retry import DEFAULT_POLICY, RetryPolicy
+
+if TYPE_CHECKING:
+    from .._session import Session
 
 __all__ = ["GraphAuth", "GraphClient", "RetryPolicy", "client", "flatten", "graph", "to_frame"]
 
@@ -32,20 +36,18 @@ _graphs: dict[tuple, GraphClient] = {}
 _graphs_lock = threading.Lock()
 
 
-def client(provider: str = "microsoft", connection: str = "default", *, session=None,
+def client(session: Session, provider: str = "microsoft", connection: str = "default", *,
            scopes: Iterable[str] | None = None, retry: RetryPolicy = DEFAULT_POLICY,
            **httpx_kwargs: Any) -> httpx.Client:
-    """An ``httpx.Client`` for ``provider``'s API as ``connection`` (yours to close).
+    """An ``httpx.Client`` for ``provider``'s API as ``connection`` of ``session`` (yours to close).
 
     ``base_url`` is the provider's ``api_base``; TLS verifies against the CA bundle in force
     (``AUTHSOME_NB_CA_BUNDLE`` …); redirects are followed (the bearer never follows one to
     another host).  Any ``httpx.Client`` argument may be overridden.
     """
-    from .. import _api
     from .._providers import load_provider
     from .._tls import ssl_context
 
-    session = session if session is not None else _api.session()
     definition = load_provider(provider, session.home)
     options: dict[str, Any] = {
         "base_url": definition.api_base or "",
@@ -59,7 +61,7 @@ def client(provider: str = "microsoft", connection: str = "default", *, session=
     return httpx.Client(**options)
 
 
-def graph(connection: str = "default", *, provider: str = "microsoft", session=None,
+def graph(session: Session, connection: str = "default", *, provider: str = "microsoft",
           **options: Any) -> GraphClient:
     """The Graph client of ``connection``: ``.get``, ``.frame``, ``.pages``, ``.batch``.
 
@@ -67,12 +69,10 @@ def graph(connection: str = "default", *, provider: str = "microsoft", session=N
     and reused, so calling ``an.graph()`` in every cell reuses its connections.
     """
     if options:
-        return GraphClient(connection, provider=provider, session=session, **options)
-    from .. import _api
+        return GraphClient(session, connection, provider=provider, **options)
     from .._providers import load_provider
     from .._tls import ssl_context
 
-    session = session if session is not None else _api.session()
     definition = load_provider(provider, session.home)  # cached; re-read when the file changes
     key = (id(session), provider, connection, id(ssl_context()))
     with _graphs_lock:
@@ -80,5 +80,5 @@ def graph(connection: str = "default", *, provider: str = "microsoft", session=N
         if found is None or found.session is not session or found.provider is not definition:
             if found is not None:
                 found.close()
-            found = _graphs[key] = GraphClient(connection, provider=provider, session=session)
+            found = _graphs[key] = GraphClient(session, connection, provider=provider)
     return found

@@ -8,9 +8,9 @@ OData options, paging, ``$batch`` and DataFrames, and turns error statuses into
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -22,6 +22,9 @@ from ._odata import EVENTUAL_HEADER, needs_eventual_consistency, query_options, 
 from ._paging import Page, iterate_pages
 from ._retry import DEFAULT_POLICY, RetryPolicy
 
+if TYPE_CHECKING:
+    from .._session import Session
+
 
 class GraphClient:
     """Microsoft Graph as ``connection`` of ``provider``; see ``an.graph()``.
@@ -32,19 +35,18 @@ class GraphClient:
 
     def __init__(
         self,
+        session: Session,
         connection: str = "default",
         *,
         provider: str = "microsoft",
-        session=None,
         page_size: int | None = None,
         progress: bool = True,
         retry: RetryPolicy = DEFAULT_POLICY,
         **httpx_kwargs: Any,
     ) -> None:
-        from .. import _api
         from .._providers import load_provider
 
-        self.session = session if session is not None else _api.session()
+        self.session = session
         self.provider = load_provider(provider, self.session.home)
         self.connection = connection
         self.page_size = page_size
@@ -67,9 +69,9 @@ class GraphClient:
             from . import client
 
             self._http = client(
+                self.session,
                 self.provider.name,
                 self.connection,
-                session=self.session,
                 retry=self.retry,
                 **self._httpx_kwargs,
             )
@@ -220,7 +222,7 @@ class GraphClient:
         max_items: int | None = None,
         progress: bool | None = None,
         **params: Any,
-    ) -> Iterator[Page]:
+    ) -> Generator[Page, None, None]:
         url = resolve_url(path, self.api_base)
         query = query_options(params)
         if top is None and self.page_size and "$top" not in url and "$top" not in query:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from .._scopes import RESERVED_SCOPES
+
 SUPPORTED_SCHEMA_VERSION = 1
 AUTH_TYPES = ("oauth2", "api_key", "browser")
 FLOWS = ("pkce", "device_code", "dcr_pkce", "api_key", "browser")
-# Scopes MSAL adds by itself and refuses to be given (see MSAL-NOTES).
-RESERVED_SCOPES = frozenset({"openid", "profile", "offline_access"})
 
 
 class SchemaError(ValueError):
@@ -185,7 +185,7 @@ def _bool(data: Mapping[str, Any], key: str, default: bool, prefix: str) -> bool
     return value
 
 
-def _url(data: Mapping[str, Any], key: str, *, required: bool, prefix: str) -> str | None:
+def _url(data: Mapping[str, Any], key: str, *, required: bool, prefix: str) -> Any:
     value = _string(data, key, required=required, prefix=prefix)
     if value is not None and not value.startswith(("https://", "http://", "{base_url}")):
         raise SchemaError(prefix + key, f"must be an https:// URL, got {value!r}")

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigurationError
+from ..events import EventHandler, FlowChosen, print_event
 from ._device import sign_in_with_device_code
-from ._environment import choose_flow, detect_placement
-from ._events import EventHandler, FlowChosen, print_event
+from ._environment import Flow, choose_flow, detect_placement
 from ._msal_app import build_app
 from ._pkce import sign_in_with_pkce
+from .rendezvous import server_redirect
 
-__all__ = ["SignInOutcome", "SignInRequest", "sign_in"]
+__all__ = ["Flow", "SignInOutcome", "SignInRequest", "sign_in"]
 
 
 @dataclass
@@ -28,7 +29,7 @@ class SignInRequest:
     client_id: str
     authority: str
     scopes: list[str]
-    flow: str = "auto"
+    flow: Flow = "auto"
     supports_device_code: bool = True
     client_secret: str | None = None
     open_browser: Any = True
@@ -63,7 +64,7 @@ def sign_in(request: SignInRequest) -> SignInOutcome:
     placement = detect_placement()
     redirect = request.redirect
     if redirect is None and request.flow != "device" and placement.remote_reason is not None:
-        redirect = _server_redirect()  # PKCE through the Jupyter server when the kernel is remote
+        redirect = server_redirect()  # PKCE through the Jupyter server when the kernel is remote
     flow, reason = choose_flow(
         request.flow,
         # MSAL's confidential clients have no device flow: with a secret, PKCE it is.
@@ -103,12 +104,3 @@ def sign_in(request: SignInRequest) -> SignInOutcome:
     return SignInOutcome(
         flow=flow, result=result, account=account, cache=json.loads(cache.serialize())
     )
-
-
-def _server_redirect():
-    """The Jupyter server's ``/authsome/callback`` for remote kernels, when it is reachable."""
-    try:
-        from ..jupyter.rendezvous import server_redirect
-    except ImportError:
-        return None
-    return server_redirect()

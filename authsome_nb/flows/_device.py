@@ -12,8 +12,8 @@ import threading
 import time
 
 from ..errors import SignInCancelled, SignInTimeout
+from ..events import DeviceCode, EventHandler
 from ._aadsts import error_from_result
-from ._events import DeviceCode, EventHandler
 
 
 def sign_in_with_device_code(

@@ -12,6 +12,10 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
+
+#: The flows a sign-in may ask for: ``auto`` chooses between the other two.
+Flow = Literal["auto", "pkce", "device"]
 
 
 @dataclass(frozen=True)

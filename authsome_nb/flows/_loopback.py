@@ -1,7 +1,7 @@
 """The loopback redirect target of a PKCE sign-in: 127.0.0.1, a free port, one answer.
 
 MSAL's own ``acquire_token_interactive`` listener accepts only ``form_post`` and may bind
-``0.0.0.0`` (MSAL-NOTES), so we run our own: it binds 127.0.0.1 only, answers
+``0.0.0.0``, so we run our own: it binds 127.0.0.1 only, answers
 ``GET /callback`` once for the expected ``state``, shows a small page ("signed in, you can
 close this tab" or what went wrong), and closes.  A request with a wrong ``state`` gets an
 error page and does not end the wait (an old tab must not abort the real sign-in); it is

@@ -15,8 +15,8 @@ import webbrowser
 from collections.abc import Callable
 
 from ..errors import StateMismatchError
+from ..events import AuthorizeUrl, EventHandler, Waiting
 from ._aadsts import error_from_result
-from ._events import AuthorizeUrl, EventHandler, Waiting
 
 BrowserOpener = bool | Callable[[str], object]
 

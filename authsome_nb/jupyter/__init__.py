@@ -3,14 +3,11 @@ that lets PKCE work for kernels the browser cannot reach (JupyterHub, SSH, Codes
 
 The wheel installs ``etc/jupyter/jupyter_server_config.d/authsome_nb.json``, which enables
 the ``authsome_nb`` server extension; ``authsome_nb._jupyter_server_extension_points`` points
-here.  Kernels import only :mod:`authsome_nb.jupyter.rendezvous`, which needs no server.
+here.  Kernels never import this package: the hand-over of a remote kernel's sign-in lives
+with the flows (:mod:`authsome_nb.flows.rendezvous`), which need no server.
 """
 
 from __future__ import annotations
-
-
-def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "authsome_nb.jupyter"}]
 
 
 def _load_jupyter_server_extension(serverapp) -> None:

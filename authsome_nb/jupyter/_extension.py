@@ -22,7 +22,7 @@ from traitlets.config import LoggingConfigurable
 from .. import _api
 from .._home import home_dir
 from .._session import Session
-from . import rendezvous
+from ..flows import rendezvous
 from ._handlers import routes
 from ._login_jobs import LoginJobs
 from ._public_url import ServerAddress, public_root
@@ -72,7 +72,6 @@ class ExtensionState:
     session: Session
     logins: LoginJobs
     callback_url: str | None
-    callback_source: str
 
 
 def load(serverapp) -> ExtensionState:
@@ -81,8 +80,7 @@ def load(serverapp) -> ExtensionState:
     session = _api.session(home if config.home else None)
     state = ExtensionState(home=home, session=session,
                            logins=LoginJobs(session, timeout=config.login_timeout),
-                           callback_url=None,
-                           callback_source="turned off (AuthsomeExtension.callback)")
+                           callback_url=None)
     serverapp.web_app.settings["authsome_nb"] = state
     serverapp.web_app.add_handlers(".*$", routes(serverapp.base_url))
     atexit.register(state.logins.cancel_all)
@@ -95,7 +93,6 @@ def load(serverapp) -> ExtensionState:
 
 def _announce(serverapp, config: AuthsomeExtension, state: ExtensionState) -> None:
     root, source = public_root(ServerAddress.of(serverapp), config.public_url, os.environ)
-    state.callback_source = source
     if root is None:
         serverapp.log.info("authsome_nb: no OAuth callback for remote kernels: %s", source)
         return

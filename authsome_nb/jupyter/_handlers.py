@@ -22,9 +22,9 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from ..errors import StoreError
+from ..flows import _pending
 from ..flows._loopback import result_page
-from . import _pending
-from ._pending import Claim
+from ..flows._pending import Claim
 
 if TYPE_CHECKING:
     from ._extension import ExtensionState

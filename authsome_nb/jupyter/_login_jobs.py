@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import AuthsomeError
-from ..flows._events import DeviceCode, FlowChosen, SignedIn, SignInEvent, Waiting, failure_outcome
+from ..events import DeviceCode, FlowChosen, SignedIn, SignInEvent, Waiting, failure_outcome
 
 log = logging.getLogger(__name__)
 

@@ -7,17 +7,14 @@ the first subcommand that needs them.
 
 from __future__ import annotations
 
-from IPython.core.error import UsageError
-
-_GRAPH_MODULE = f"{__name__}.graph_magics"
-
 
 def load_ipython_extension(ipython) -> None:
     from . import completions
+    from .graph_magics import GraphCellMagics
     from .magics import AuthsomeMagics
 
     ipython.register_magics(AuthsomeMagics)
-    _register_graph_cell_magic(ipython)
+    ipython.register_magics(GraphCellMagics)
     completions.register(ipython)
 
 
@@ -34,19 +31,3 @@ def unload_ipython_extension(ipython) -> None:
             ipython.configurables.remove(instance)
     completions.unregister(ipython)
 
-
-def _register_graph_cell_magic(ipython) -> None:
-    """``%%graph`` lives in ``graph_magics`` (the Graph layer's); a clear error until it exists."""
-    try:
-        from .graph_magics import GraphCellMagics
-    except ModuleNotFoundError as exc:
-        if exc.name != _GRAPH_MODULE:
-            raise
-        ipython.register_magic_function(_graph_unavailable, magic_kind="cell", magic_name="graph")
-        return
-    ipython.register_magics(GraphCellMagics)
-
-
-def _graph_unavailable(line: str, cell: str = "") -> None:
-    raise UsageError("%%graph: the Graph magics are not part of this build yet "
-                     f"({_GRAPH_MODULE} is missing); use an.graph() meanwhile.")

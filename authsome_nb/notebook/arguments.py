@@ -7,9 +7,32 @@ milliseconds, so this module is imported by the first use, not by ``%load_ext``.
 
 from __future__ import annotations
 
+import argparse
+import shlex
+
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from .subcommands import FLOWS
+
+
+def parse_words(parser, text: str):
+    """Parse ``text`` as a shell would split it (quotes removed: ``--orderby "a desc"``).
+
+    IPython's own ``parse_argstring`` keeps the quotes on POSIX systems, which would reach
+    Graph as part of the value.  Unbalanced quotes raise ``ValueError``.
+    """
+    return parser.parse_args(shlex.split(text))
+
+
+def positive(text: str) -> int:
+    """A whole number of at least 1 (``--top``, ``--max``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
 
 
 def _provider(func):
@@ -100,6 +123,23 @@ def _setup():
 @magic_arguments(name="authsome reset")
 def _reset():
     """Move an unreadable store aside (kept, not deleted) and start with an empty one."""
+
+
+@magic_arguments(name="authsome graph")
+@argument("request", nargs="*", metavar="[GET] /path",
+          help="a Graph path relative to the API base (/me/messages), query string allowed")
+@_connection
+@argument("--select", metavar="A,B", help="properties to return ($select), comma separated")
+@argument("--top", type=positive, metavar="N", help="page size ($top)")
+@argument("--max", type=positive, dest="max_items", metavar="N", help="stop after N rows")
+@argument("--filter", metavar="EXPR", help="OData $filter expression")
+@argument("--orderby", metavar="EXPR", help="OData $orderby expression")
+@argument("--search", metavar="TEXT", help="OData $search text")
+@argument("--expand", metavar="EXPR", help="OData $expand")
+def _graph():
+    """GET a Microsoft Graph path: a pandas DataFrame for a collection (every page unless --max),
+    a dict for a single entity: df = %authsome graph /me/messages --select subject --top 50.
+    For other methods and JSON bodies use the %%graph cell magic."""
 
 
 @magic_arguments(name="authsome help")

@@ -9,8 +9,13 @@ except the masked ``AccessToken`` from :func:`token`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .sign_in import NotebookSignIn, SignInOptions
+
+if TYPE_CHECKING:
+    from .text_view import TextSignInView
+    from .widgets.sign_in_view import SignInView
 
 
 def provider_display_name(provider: str) -> str:
@@ -31,6 +36,7 @@ def login(options: SignInOptions, *, background: bool = False, widgets: bool = T
     running :class:`NotebookSignIn` at once.
     """
     display_name = provider_display_name(options.provider)
+    view: SignInView | TextSignInView
     if widgets:
         from .widgets.sign_in_view import SignInView
 

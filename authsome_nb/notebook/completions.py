@@ -70,9 +70,7 @@ def _provider_in(args: list[str]) -> str | None:
 
 
 def _options_of(sub) -> list[str]:
-    if sub.parser is None:
-        return []
-    found = []
+    found: list[str] = []
     for action in sub.parser._actions:
         found.extend(s for s in action.option_strings if s.startswith("--"))
     return found

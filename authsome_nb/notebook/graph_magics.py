@@ -1,12 +1,13 @@
 """``%authsome graph`` and ``%%graph``: Microsoft Graph into a DataFrame from one line or cell.
 
 The magics only parse and display; the work is :meth:`GraphClient.fetch` and
-:meth:`GraphClient.request`.  Bad input is one short ``UsageError`` line, never a traceback.
+:meth:`GraphClient.request`.  Both parse their options with IPython's ``magic_arguments``, as
+every ``%authsome`` subcommand does; bad input is one short ``UsageError`` line.
 
 * ``%authsome graph [GET] /path [--select a,b] [--top N] [--max N] [--connection C]``
   (``--filter``, ``--orderby``, ``--search``, ``--expand`` too): a DataFrame for a
-  collection, a dict for a single entity.  ``--top`` is Graph's page size, ``--max`` caps
-  the rows; without ``--max`` every page is fetched.
+  collection, a dict for a single entity.  The path ends at the first ``--option``, so a
+  ``$filter`` with spaces in the query string needs no quotes.
 * ``%%graph [VAR] [--connection C] [--max N]``: the first line of the cell is
   ``METHOD /path?query`` (``GET`` may be left out), the rest an optional JSON body::
 
@@ -21,52 +22,20 @@ Nothing heavy is imported here: httpx and pandas load on the first call.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import shlex
 from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class, no_var_expand
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from .arguments import parse_words, positive
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-_FIRST_OPTION = re.compile(r"(?:^|\s)--[A-Za-z]")
+_FIRST_OPTION = re.compile(r"(?:^|\s)--?[A-Za-z]")
 _LINE_USAGE = "%authsome graph [GET] /path [--select a,b] [--top N] [--max N] [--connection C]"
 _CELL_USAGE = "%%graph [VAR] [--connection C] [--max N], then METHOD /path on the next line"
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises a one-line UsageError instead of printing help and exiting."""
-
-    def error(self, message: str):
-        raise UsageError(f"{message}. Usage: {self.usage}")
-
-    def exit(self, status: int = 0, message: str | None = None):
-        raise UsageError((message or "").strip() or f"Usage: {self.usage}")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
-
-
-def _line_parser() -> _Parser:
-    parser = _Parser(prog="%authsome graph", usage=_LINE_USAGE, add_help=False)
-    parser.add_argument("--select", help="properties to return, comma-separated")
-    parser.add_argument("--top", type=_positive, help="page size ($top)")
-    parser.add_argument("--max", type=_positive, dest="max_items", help="stop after N items")
-    parser.add_argument("--connection", help="connection name (default: 'default')")
-    parser.add_argument("--filter", help="OData $filter expression")
-    parser.add_argument("--orderby", help="OData $orderby expression")
-    parser.add_argument("--search", help="OData $search text")
-    parser.add_argument("--expand", help="OData $expand")
-    return parser
 
 
 def _split_request(text: str, usage: str) -> tuple[str, str]:
@@ -90,19 +59,31 @@ def _split_request(text: str, usage: str) -> tuple[str, str]:
     return method, path
 
 
-def parse_graph_line(line: str) -> tuple[str, argparse.Namespace]:
+def _parse(function: Any, text: str, usage: str):
+    """``magic_arguments`` parsing with every problem as one line that names the usage."""
+    try:
+        return parse_words(function.parser, text)
+    except UsageError as exc:
+        raise UsageError(f"{exc}. Usage: {usage}") from None
+    except ValueError as exc:  # unbalanced quotes, from the shell-like splitter
+        raise UsageError(f"{exc} in the options. Usage: {usage}") from None
+
+
+def parse_graph_line(line: str) -> tuple[str, Any]:
     """The path (query string and spaces in ``$filter`` kept) and the options of a line."""
+    from . import arguments
+
     found = _FIRST_OPTION.search(line)
     head, tail = (line[: found.start()], line[found.start():]) if found else (line, "")
     method, path = _split_request(head, _LINE_USAGE)
     if method != "GET":
         raise UsageError(f"%authsome graph only reads (GET); use the %%graph cell magic "
                          f"for {method}")
-    try:
-        words = shlex.split(tail)
-    except ValueError as exc:
-        raise UsageError(f"{exc} in the options") from None
-    return path, _line_parser().parse_args(words)
+    args = _parse(arguments._graph, tail, _LINE_USAGE)
+    if args.request:
+        raise UsageError(f"unrecognized arguments: {' '.join(args.request)}. "
+                         f"Usage: {_LINE_USAGE}")
+    return path, args
 
 
 def run_graph_line(line: str, *, default_connection: str = "default",
@@ -138,21 +119,20 @@ def parse_graph_cell(cell: str) -> tuple[str, str, Any]:
     return method, path, body
 
 
-def _cell_parser() -> _Parser:
-    parser = _Parser(prog="%%graph", usage=_CELL_USAGE, add_help=False)
-    parser.add_argument("var", nargs="?", help="variable to store the result in")
-    parser.add_argument("--connection", help="connection name (default: 'default')")
-    parser.add_argument("--max", type=_positive, dest="max_items", help="stop after N items")
-    return parser
+@magic_arguments(name="%%graph")
+@argument("var", nargs="?", metavar="VAR", help="variable to store the result in")
+@argument("-c", "--connection", metavar="NAME", help="connection name (default: "
+          "AuthsomeMagics.default_connection)")
+@argument("--max", type=positive, dest="max_items", metavar="N", help="stop after N rows")
+def _cell_arguments():
+    """Call Microsoft Graph: the first line of the cell is METHOD /path?query (GET may be left
+    out), an optional JSON body follows. GET results are DataFrames (a dict for one entity)."""
 
 
 def run_graph_cell(line: str, cell: str, *, default_connection: str = "default",
                    page_size: int | None = None) -> tuple[str | None, Any, str]:
     """Run a ``%%graph`` cell: ``(var, result, summary)``; GETs follow every page."""
-    try:
-        args = _cell_parser().parse_args(shlex.split(line))
-    except ValueError as exc:
-        raise UsageError(f"{exc}. Usage: {_CELL_USAGE}") from None
+    args = _parse(_cell_arguments, line, _CELL_USAGE)
     if args.var is not None and not args.var.isidentifier():
         raise UsageError(f"{args.var!r} is not a Python variable name. Usage: {_CELL_USAGE}")
     method, path, body = parse_graph_cell(cell)
@@ -168,9 +148,9 @@ def run_graph_cell(line: str, cell: str, *, default_connection: str = "default",
 
 
 def _graph(connection: str):
-    from .._graph import graph
+    from .. import _api
 
-    return graph(connection)
+    return _api.graph(connection)
 
 
 @magics_class
@@ -185,16 +165,18 @@ class GraphCellMagics(Magics):
         return connection, page_size
 
     @no_var_expand
-    @cell_magic("graph")
+    @cell_magic
     def graph(self, line: str, cell: str) -> Any:
-        """Call Microsoft Graph; ``%%graph [VAR] [--connection C] [--max N]``, then
-        ``METHOD /path?query`` and an optional JSON body.  GET results are DataFrames.
-        """
         connection, page_size = self._defaults()
         var, result, summary = run_graph_cell(line, cell, default_connection=connection,
                                               page_size=page_size)
-        if var is not None:
+        if var is not None and self.shell is not None:
             self.shell.user_ns[var] = result
         if result is None:
             print(summary)
         return result
+
+
+# ``%%graph?`` shows the parser's help: the options and what the cell holds.
+_magic: Any = GraphCellMagics.graph
+_magic.__doc__ = _cell_arguments.__doc__

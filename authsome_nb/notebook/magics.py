@@ -12,6 +12,8 @@ httpx or session here — ``commands`` is imported at the first subcommand.
 
 from __future__ import annotations
 
+from typing import Any
+
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class, no_var_expand
 from traitlets import Bool, CaselessStrEnum, Float, Int, Unicode
@@ -145,14 +147,8 @@ class AuthsomeMagics(Magics):
         return commands.setup_guide(provider, services)
 
     def _graph(self, rest: str):
-        try:
-            from .graph_magics import run_graph_line
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.graph_magics":
-                raise
-            raise UsageError("%authsome graph: the Graph magics are not part of this build yet "
-                             "(authsome_nb.notebook.graph_magics is missing); use an.graph() "
-                             "meanwhile.") from None
+        from .graph_magics import run_graph_line
+
         if rest.strip() in ("", *HELP_FLAGS):
             print(subcommands.help_text("graph"))
             return None
@@ -164,7 +160,8 @@ class AuthsomeMagics(Magics):
         from IPython.utils.text import DollarFormatter
 
         try:
-            return DollarFormatter().vformat(text, args=[], kwargs=self.shell.user_ns)
+            namespace = getattr(self.shell, "user_ns", {})
+            return DollarFormatter().vformat(text, args=[], kwargs=namespace)
         except Exception:  # as IPython does: what cannot be expanded stays as typed
             return text
 
@@ -204,5 +201,6 @@ class AuthsomeMagics(Magics):
 
 # ``%authsome?`` shows the overview; IPython asks ``getdoc()`` first, which builds the full
 # help (every subcommand's options) only when someone asks for it.
-AuthsomeMagics.authsome.__doc__ = subcommands.overview()
-AuthsomeMagics.authsome.getdoc = subcommands.full_help
+_magic: Any = AuthsomeMagics.authsome
+_magic.__doc__ = subcommands.overview()
+_magic.getdoc = subcommands.full_help

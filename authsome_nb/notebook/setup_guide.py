@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from ..flows._scopes import BASE_SCOPE
+from .._scopes import BASE_SCOPE
 from .widgets._html import esc
 
 LOOPBACK_REDIRECT = "http://localhost/callback"
@@ -30,7 +30,7 @@ class Section:
 def server_redirect_uris(home=None) -> list[str]:
     """The ``/authsome/callback`` URLs of Jupyter servers running for this user, if any."""
     try:
-        from ..jupyter.rendezvous import registered_redirect_uris
+        from ..flows.rendezvous import registered_redirect_uris
     except ImportError:
         return []
     try:

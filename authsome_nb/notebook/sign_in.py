@@ -16,9 +16,14 @@ from __future__ import annotations
 import contextlib
 import threading
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..errors import SignInCancelled
+from ..flows import Flow
 from .text import outcome_of
+
+if TYPE_CHECKING:
+    from .._connection import Connection
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class SignInOptions:
 
     provider: str = "microsoft"
     connection: str = "default"
-    flow: str = "auto"
+    flow: Flow = "auto"
     scopes: tuple[str, ...] | None = None
     services: tuple[str, ...] | None = None
     tenant: str | None = None
@@ -65,7 +70,7 @@ class NotebookSignIn:
         self.open_browser = open_browser
         self.cancel_event = threading.Event()
         self.done = threading.Event()
-        self.connection = None
+        self.connection: Connection | None = None
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
 

@@ -19,22 +19,18 @@ TENANT_HINTS = ("common", "organizations", "consumers")
 class Subcommand:
     name: str
     summary: str
-    parsed: bool = True  # False: the rest of the line is passed on as it is (graph)
     takes_provider: bool = False
 
     @property
     def arguments(self):
-        """The ``magic_arguments`` function that declares this subcommand (None if unparsed)."""
-        if not self.parsed:
-            return None
+        """The ``magic_arguments`` function that declares this subcommand."""
         from . import arguments
 
         return getattr(arguments, f"_{self.name}")
 
     @property
     def parser(self):
-        arguments = self.arguments
-        return None if arguments is None else arguments.parser
+        return self.arguments.parser
 
     @property
     def help(self) -> str:
@@ -62,19 +58,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         Subcommand("setup", "The app-registration guide: redirect URIs and permissions to add.",
                    takes_provider=True),
         Subcommand("reset", "Move an unreadable store aside (kept, not deleted); start empty."),
-        Subcommand("graph", "Graph into pandas: df = %authsome graph /me/messages --top 50",
-                   parsed=False),
+        Subcommand("graph", "Graph into pandas: df = %authsome graph /me/messages --top 50"),
         Subcommand("help", "This overview, or a subcommand's options: %authsome help login"),
     )
 }
-
-GRAPH_USAGE = (
-    "usage: %authsome graph [GET] /path [--select a,b] [--top N] [--max N] [--connection C]\n"
-    "                       [--filter EXPR] [--orderby EXPR] [--search TEXT] [--expand EXPR]\n\n"
-    "GET a Microsoft Graph path: a pandas DataFrame for a collection (every page unless --max),\n"
-    "a dict for a single entity. For other methods and JSON bodies use the %%graph cell magic."
-)
-
 
 def overview() -> str:
     width = max(len(n) for n in SUBCOMMANDS)
@@ -93,7 +80,7 @@ def help_text(name: str | None = None) -> str:
     if not name:
         return overview()
     sub = find(name)
-    return GRAPH_USAGE if sub.arguments is None else sub.help
+    return sub.help
 
 
 def full_help() -> str:
@@ -119,7 +106,9 @@ def parse(name: str, rest: str):
     """Parse ``rest`` with the subcommand's parser; every problem is one-line ``UsageError``."""
     sub = find(name)
     try:
-        return sub.parser.parse_argstring(rest)
+        from .arguments import parse_words
+
+        return parse_words(sub.parser, rest)
     except UsageError as exc:
         raise UsageError(f"%authsome {name}: {exc}. See %authsome help {name}.") from None
     except ValueError as exc:  # unbalanced quotes, from the shell-like splitter
@@ -127,8 +116,7 @@ def parse(name: str, rest: str):
 
 
 def split_words(values: list[str] | None) -> list[str] | None:
-    """``["outlook,teams", "tasks"]`` → ``["outlook", "teams", "tasks"]``; None stays None."""
-    if not values:
-        return None
-    words = [w for v in values for w in v.replace(",", " ").split()]
-    return words or None
+    """``["outlook,teams", "tasks"]`` → ``["outlook", "teams", "tasks"]``; None when empty."""
+    from .._scopes import split_scopes
+
+    return split_scopes(values) or None

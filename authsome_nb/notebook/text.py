@@ -13,7 +13,7 @@ from datetime import datetime
 
 from .._connection import describe_expiry
 from ..errors import AuthsomeError
-from ..flows._events import event_lines, failure_outcome  # noqa: F401 - the text view's wording
+from ..events import event_lines, failure_outcome  # noqa: F401 - the text view's wording
 
 #: outcome of a finished sign-in → the word the panel and the text show
 OUTCOME_LABELS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from ..flows._events import SignedIn
+from ..events import SignedIn
 from .text import OUTCOME_LABELS, connection_lines, event_lines, failure_lines
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from .._home import ensure_private_dir
+from .._home import ensure_private_dir, fsync_dir, write_private
 from ..errors import StoreDecryptError, StoreError, StoreVersionError
 from ._envelope import EnvelopeError, Header, KdfParams, open_sealed, read_header, seal
 from ._keys import KeySource, resolve_key_source
@@ -31,7 +30,7 @@ from ._lock import InterProcessLock
 
 STORE_FILE = "credentials.enc"
 LOCK_FILE = "credentials.lock"
-_TMP_PREFIX = ".credentials-"
+_TMP_GLOB = f".{STORE_FILE}-*.tmp"  # what write_private leaves if killed mid-write
 
 
 def _empty() -> dict[str, Any]:
@@ -182,25 +181,14 @@ class EncryptedStore:
             self._key_source.kind,
             self._kdf,
         )
-        fd, tmp = tempfile.mkstemp(dir=self.home, prefix=_TMP_PREFIX, suffix=".tmp")  # mode 0600
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        _fsync_dir(self.home)
+        write_private(self.path, blob)
         self._signature = self.signature()
         self._loaded = True
         self.generation += 1
 
     def _remove_orphaned_temp_files(self) -> None:
         # Writers only write under the lock we hold: any temp file here was left by a killed one.
-        for path in self.home.glob(_TMP_PREFIX + "*.tmp"):
+        for path in self.home.glob(_TMP_GLOB):
             with suppress(OSError):
                 path.unlink()
 
@@ -216,7 +204,7 @@ class EncryptedStore:
                     moved = moved.with_name(f"{moved.name}-{n}")
                     n += 1
                 os.replace(self.path, moved)
-                _fsync_dir(self.home)
+                fsync_dir(self.home)
             self._data, self._signature, self._loaded = _empty(), None, True
             self._key = None
             self._key_source = None
@@ -237,13 +225,3 @@ class Transaction:
 
     def save(self) -> None:
         self.dirty = True
-
-
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":  # pragma: no cover
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

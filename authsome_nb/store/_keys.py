@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._home import ensure_private_dir, write_private
 from ..errors import ConfigurationError, StoreError
 from ._envelope import KEY_BYTES, Header, KdfParams
 
@@ -148,18 +147,10 @@ def decode_key(text: str, origin: str) -> bytes:
 
 
 def _create_key_file(path: Path) -> None:
-    """Write a new random key so that it appears complete or not at all (link is atomic)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
-    try:
-        os.write(fd, base64.b64encode(os.urandom(KEY_BYTES)) + b"\n")
-        os.fsync(fd)
-        os.close(fd)
-        os.chmod(tmp, 0o600)
-        with contextlib.suppress(FileExistsError):  # another process won the race: use its key
-            os.link(tmp, path)
-    finally:
-        os.unlink(tmp)
+    """Write a new random key, complete or not at all; a process that loses the race to create
+    it uses the winner's key (the link is atomic)."""
+    ensure_private_dir(path.parent)
+    write_private(path, base64.b64encode(os.urandom(KEY_BYTES)) + b"\n", exclusive=True)
 
 
 def usable_keyring_backend() -> str | None:

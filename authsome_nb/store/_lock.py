@@ -10,13 +10,14 @@ where ``flock`` on separate descriptors would also conflict.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from pathlib import Path
 
 from ..errors import StoreError
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _try_lock(fd: int) -> bool:
@@ -73,10 +74,6 @@ class InterProcessLock:
             finally:
                 os.close(fd)
         self._thread_lock.release()
-
-    @property
-    def held(self) -> bool:
-        return self._depth > 0
 
     def _acquire(self) -> int:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)

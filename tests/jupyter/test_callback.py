@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from authsome_nb.errors import SignInCancelled, SignInTimeout
-from authsome_nb.jupyter import _pending, rendezvous
+from authsome_nb.flows import _pending, rendezvous
 
 
 def _wait_in_thread(redirect, timeout=20.0):

@@ -11,12 +11,12 @@ import time
 
 import httpx
 import pytest
+from authsome_nb_emulator import Emulator, EmulatorBrowserError
 from jupyter_process import JupyterProcess
 
 from authsome_nb._session import Session
-from authsome_nb.emulator import Emulator, EmulatorBrowserError
-from authsome_nb.flows._events import AuthorizeUrl, FlowChosen
-from authsome_nb.jupyter import rendezvous
+from authsome_nb.events import AuthorizeUrl, FlowChosen
+from authsome_nb.flows import rendezvous
 from authsome_nb.jupyter._extension import CONNECTIONS_EVENT
 
 

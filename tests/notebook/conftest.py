@@ -12,9 +12,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # notebook_harness
 
+from authsome_nb_emulator import Emulator  # noqa: E402
 from notebook_harness import NotebookRun, emulator_secrets, kernel_env, leaked  # noqa: E402
-
-from authsome_nb.emulator import Emulator  # noqa: E402
 
 # The PKCE link as it appears in the JSON of the kernel's text/plain output.
 AUTHORIZE_URL = r"Open this link in your browser to sign in:\\n  (https://[^\s\"\\]+)"

@@ -42,7 +42,7 @@ def test_chosen_services_list_just_their_permissions_each_with_user_read(tmp_pat
 
 
 def test_a_running_jupyter_servers_callback_is_listed_to_register(tmp_path, monkeypatch):
-    from authsome_nb.jupyter.rendezvous import announce_server
+    from authsome_nb.flows.rendezvous import announce_server
 
     monkeypatch.setenv("AUTHSOME_NB_HOME", str(tmp_path))
     announce_server(tmp_path, "https://hub.example.org/user/ada/authsome/callback", pid=os.getpid())

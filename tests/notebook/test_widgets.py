@@ -9,7 +9,7 @@ import pytest
 import authsome_nb as an
 from authsome_nb._connection import Connection
 from authsome_nb.errors import SignInCancelled, SignInDeclined, SignInError, SignInTimeout
-from authsome_nb.flows._events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn
+from authsome_nb.events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn
 from authsome_nb.notebook.text import countdown, outcome_of
 from authsome_nb.notebook.widgets import (
     AccountCard,

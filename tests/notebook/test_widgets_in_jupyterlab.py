@@ -26,11 +26,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
 
+from authsome_nb_emulator import Emulator  # noqa: E402
 from jupyter_process import ROOT, JupyterProcess  # noqa: E402
 from loopback_browser import loopback_browser, require_chromium  # noqa: E402
 
-from authsome_nb.emulator import Emulator  # noqa: E402
-from authsome_nb.jupyter.rendezvous import registered_redirect_uris  # noqa: E402
+from authsome_nb.flows.rendezvous import registered_redirect_uris  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

@@ -17,7 +17,7 @@ from authsome_nb.errors import (
     SignInTimeout,
     UserInfoError,
 )
-from authsome_nb.flows._events import AuthorizeUrl, DeviceCode, Failed, FlowChosen, SignedIn
+from authsome_nb.events import AuthorizeUrl, DeviceCode, Failed, FlowChosen, SignedIn
 
 
 def test_device_code_sign_in_fills_the_account_from_me(authsome_env):

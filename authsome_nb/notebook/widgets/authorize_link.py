@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from ...flows._events import AuthorizeUrl
+from ...events import AuthorizeUrl
 from ._html import FONT, MUTED, button_link, esc
 from ._panel import SignInPanel
 

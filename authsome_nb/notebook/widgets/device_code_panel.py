@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from ...flows._events import DeviceCode
+from ...events import DeviceCode
 from ..text import countdown
 from ._html import FONT, MONO, MUTED, TEXT, esc, link
 from ._panel import SignInPanel

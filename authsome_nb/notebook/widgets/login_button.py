@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ...flows import Flow
 from ..sign_in import NotebookSignIn, SignInOptions
 from ._html import BRAND
 from .sign_in_view import SignInView
@@ -19,7 +20,7 @@ class LoginButton(SignInView):
     """A sign-in button for one connection; the options are those of ``an.login``."""
 
     def __init__(self, provider: str = "microsoft", connection: str = "default", *,
-                 flow: str = "auto", scopes=None, services=None, tenant: str | None = None,
+                 flow: Flow = "auto", scopes=None, services=None, tenant: str | None = None,
                  client_id: str | None = None, force: bool = False, timeout: float = 300,
                  label: str | None = None) -> None:
         from ..commands import provider_display_name
@@ -85,11 +86,9 @@ class LoginButton(SignInView):
 
 
 def _words(value) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = value.replace(",", " ").split()
-    return tuple(value)
+    from ..._scopes import split_scopes
+
+    return None if value is None else tuple(split_scopes(value))
 
 
 def _existing_connection(provider: str, connection: str):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from ...flows._events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn
+from ...events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn
 from ..text import OUTCOME_LABELS, connection_lines, event_lines, failure_lines
 from ._html import FONT, MUTED, esc
 from .account_card import AccountCard

@@ -7,8 +7,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import msal
 import requests
-
-from authsome_nb.emulator import Emulator
+from authsome_nb_emulator import Emulator
 
 
 def msal_app(emulator: Emulator, tenant: str = "common") -> msal.PublicClientApplication:

@@ -28,7 +28,7 @@ def _name(user: Any) -> Any:
 
 
 class EmulatorClient:
-    """The control verbs of :class:`~authsome_nb.emulator.Emulator`, for another process."""
+    """The control verbs of :class:`~authsome_nb_emulator.Emulator`, for another process."""
 
     def __init__(self, url: str, ca_path: str | os.PathLike[str], *, timeout: float = 30.0,
                  ) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from authsome_nb._providers import load_provider
+from authsome_nb._scopes import covers, resolve_scopes
 from authsome_nb.errors import ConfigurationError
-from authsome_nb.flows._scopes import covers, resolve_scopes
 
 
 @pytest.fixture

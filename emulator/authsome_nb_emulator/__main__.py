@@ -1,4 +1,4 @@
-"""``python -m authsome_nb.emulator``: run an emulator in the foreground, or script one.
+"""``python -m authsome_nb_emulator``: run an emulator in the foreground, or script one.
 
 Serving writes the provider override into a home folder (a new temporary one by default),
 prints the ``export`` lines that point authsome_nb at it, and serves until Ctrl+C.  The verbs
@@ -28,10 +28,10 @@ _VERBS = ("approve", "deny", "expire", "pending")
 
 def _serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m authsome_nb.emulator",
+        prog="python -m authsome_nb_emulator",
         description="Run a local Microsoft identity platform + Graph emulator over HTTPS. "
                     f"Other commands: {', '.join(_VERBS)} (see `python -m "
-                    "authsome_nb.emulator approve --help`).")
+                    "authsome_nb_emulator approve --help`).")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any)")
     parser.add_argument("--home", type=Path, help="AUTHSOME_NB_HOME to configure "
                         "(default: a new temporary folder)")
@@ -46,7 +46,7 @@ def _serve_parser() -> argparse.ArgumentParser:
 
 
 def _verb_parser(verb: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"python -m authsome_nb.emulator {verb}")
+    parser = argparse.ArgumentParser(prog=f"python -m authsome_nb_emulator {verb}")
     if verb != "pending":
         parser.add_argument("code", help="the user code shown by the device-code flow")
     if verb == "approve":
@@ -101,7 +101,7 @@ def _banner(emulator: Emulator, home: Path) -> str:
             f"{exports}\n\n"
             f"Users:\n{users}\n\n"
             f"Approve a device code from another shell:\n"
-            f"  python -m authsome_nb.emulator approve CODE --url {emulator.url} "
+            f"  python -m authsome_nb_emulator approve CODE --url {emulator.url} "
             f"--ca {shlex.quote(emulator.ca_path)}\n"
             f"or open {emulator.url}/devicelogin in a browser (its certificate comes from the CA "
             "above: trust it, or accept the warning).\n\n"

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import httpx
-
-from authsome_nb.emulator import Emulator
+from authsome_nb_emulator import Emulator
 
 from .helpers import device_sign_in, msal_app
 

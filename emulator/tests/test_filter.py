@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from authsome_nb.emulator._filter import FilterError, compile_filter
+from authsome_nb_emulator._filter import FilterError, compile_filter
 
 MESSAGE = {
     "subject": "Q4 budget: next steps", "isRead": False, "importance": "high", "size": 3,

@@ -1,5 +1,11 @@
 """What a sign-in tells whoever shows it: small event objects, and a plain-text printer.
 
+``an.login(..., on_event=handler)`` calls ``handler(event)`` with each of these as the sign-in
+goes: :class:`FlowChosen`, then :class:`AuthorizeUrl` (PKCE) or :class:`DeviceCode`, then
+:class:`Waiting`, and finally :class:`SignedIn` or :class:`Failed` (whose exception is then
+raised by ``an.login`` too).  A handler that only wants some of them tests with
+``isinstance``; new event classes may be added in later versions.
+
 The flows know nothing about widgets or notebooks: they emit these events to a callback.
 The notebook layer renders them as ipywidgets; the default prints lines that carry the same
 information (where to go, the code, the outcome) so a terminal, nbconvert or a log is enough.
@@ -12,6 +18,20 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+__all__ = [
+    "AuthorizeUrl",
+    "DeviceCode",
+    "EventHandler",
+    "Failed",
+    "FlowChosen",
+    "SignInEvent",
+    "SignedIn",
+    "Waiting",
+    "event_lines",
+    "failure_outcome",
+    "print_event",
+]
 
 
 @dataclass(frozen=True)
@@ -69,7 +89,7 @@ class Failed:
 
 def failure_outcome(error: BaseException) -> str:
     """Which way a sign-in ended, from the exception the engine raised (the word displays show)."""
-    from ..errors import SignInCancelled, SignInDeclined, SignInTimeout
+    from .errors import SignInCancelled, SignInDeclined, SignInTimeout
 
     if isinstance(error, SignInCancelled | KeyboardInterrupt):
         return "cancelled"

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from authsome_nb.emulator import Emulator, UnknownUserError
+from authsome_nb_emulator import Emulator, UnknownUserError
 
 
 def test_knobs_are_attributes_validated_on_assignment(emu: Emulator) -> None:

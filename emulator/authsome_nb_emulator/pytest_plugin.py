@@ -1,8 +1,9 @@
 """pytest fixtures: a running emulator per test, and an environment pointing authsome_nb at it.
 
-Registered as the ``authsome_emulator`` pytest11 entry point, so every project that installs
-authsome_nb can use the fixtures in its own CI without a tenant.  The emulator is imported
-inside the fixtures: loading this plugin costs nothing for test runs that never use it.
+Registered as the ``authsome_emulator`` pytest11 entry point of the ``authsome-nb-emulator``
+distribution, so a project that installs it can use the fixtures in its own CI without a
+tenant.  The emulator is imported inside the fixtures: loading this plugin costs nothing for
+test runs that never use it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def authsome_emulator() -> Iterator[Emulator]:
-    """A started :class:`~authsome_nb.emulator.Emulator` (default users, fresh state)."""
+    """A started :class:`~authsome_nb_emulator.Emulator` (default users, fresh state)."""
     from . import Emulator
 
     with Emulator() as emulator:

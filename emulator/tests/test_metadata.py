@@ -7,12 +7,11 @@ import json
 import httpx
 import msal
 import requests
+from authsome_nb_emulator import Emulator
+from authsome_nb_emulator._jwt import b64url_decode, decode_payload
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-
-from authsome_nb.emulator import Emulator
-from authsome_nb.emulator._jwt import b64url_decode, decode_payload
 
 from .helpers import device_sign_in
 

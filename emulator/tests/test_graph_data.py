@@ -6,8 +6,7 @@ import ssl
 
 import httpx
 import pytest
-
-from authsome_nb.emulator import Emulator
+from authsome_nb_emulator import Emulator
 
 from .helpers import bearer, device_sign_in
 

@@ -11,9 +11,8 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-
-from authsome_nb.emulator import Emulator
-from authsome_nb.emulator.pytest_plugin import authsome_emulator, authsome_env  # noqa: F401
+from authsome_nb_emulator import Emulator
+from authsome_nb_emulator.pytest_plugin import authsome_emulator, authsome_env  # noqa: F401
 
 from .helpers import device_sign_in
 

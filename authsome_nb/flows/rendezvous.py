@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .._home import ensure_private_dir, home_dir
 from ..errors import SignInCancelled, SignInTimeout
 from . import _pending
-from ._pending import write_private
+from ._pending import write_json
 
 SERVERS_DIR = ("jupyter", "servers")
 CALLBACK_PATH = "authsome/callback"
@@ -39,7 +39,7 @@ def announce_server(home: Path, callback_url: str, pid: int | None = None) -> Pa
     pid = os.getpid() if pid is None else pid
     folder = ensure_private_dir(servers_dir(home))
     path = folder / f"{pid}.json"
-    write_private(path, {"pid": pid, "callback_url": callback_url, "started_at": time.time()})
+    write_json(path, {"pid": pid, "callback_url": callback_url, "started_at": time.time()})
     return path
 
 

@@ -26,7 +26,7 @@ import time
 from enum import Enum
 from pathlib import Path
 
-from .._home import ensure_private_dir
+from .._home import ensure_private_dir, write_private
 
 PENDING_DIR = ("jupyter", "pending")
 DEFAULT_TTL = 600.0  # an authorization code outlives this by nothing: Entra's live ~10 min
@@ -51,18 +51,9 @@ def _paths(home: Path, state: str) -> tuple[Path, Path, Path]:
     return base.with_suffix(".wait"), base.with_suffix(".claimed"), base.with_suffix(".answer")
 
 
-def write_private(path: Path, data: dict) -> None:
-    """Write JSON to ``path`` atomically, readable by this user only."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+def write_json(path: Path, data: dict) -> None:
+    """A small hand-over file: private and atomic, not worth an fsync (it lives for seconds)."""
+    write_private(path, json.dumps(data).encode(), durable=False)
 
 
 def register(home: Path, state: str, ttl: float = DEFAULT_TTL) -> None:
@@ -70,7 +61,7 @@ def register(home: Path, state: str, ttl: float = DEFAULT_TTL) -> None:
     ensure_private_dir(pending_dir(home))
     prune(home)
     wait, _, _ = _paths(home, state)
-    write_private(wait, {"expires_at": time.time() + ttl})
+    write_json(wait, {"expires_at": time.time() + ttl})
 
 
 def claim(home: Path, params: dict[str, str]) -> Claim:
@@ -94,7 +85,7 @@ def claim(home: Path, params: dict[str, str]) -> Claim:
         with contextlib.suppress(OSError):
             claimed.unlink()
         return Claim.EXPIRED
-    write_private(answer, params)
+    write_json(answer, params)
     return Claim.ACCEPTED
 
 

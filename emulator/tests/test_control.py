@@ -11,15 +11,14 @@ import textwrap
 import threading
 from pathlib import Path
 
+import authsome_nb_emulator
 import httpx
 import pytest
-
-import authsome_nb.emulator
-from authsome_nb.emulator import Emulator, EmulatorClient, UnknownUserCodeError
+from authsome_nb_emulator import Emulator, EmulatorClient, UnknownUserCodeError
 
 from .helpers import msal_app
 
-ROOT = Path(authsome_nb.emulator.__file__).resolve().parents[2]
+ROOT = Path(authsome_nb_emulator.__file__).resolve().parents[2]
 
 
 def _environ(**extra: str) -> dict[str, str]:
@@ -31,7 +30,7 @@ def _environ(**extra: str) -> dict[str, str]:
 def test_another_process_approves_and_turns_knobs(emu: Emulator) -> None:
     script = textwrap.dedent("""
         import sys
-        from authsome_nb.emulator import EmulatorClient
+        from authsome_nb_emulator import EmulatorClient
         client = EmulatorClient(sys.argv[1], sys.argv[2])
         code = client.wait_for_user_code(timeout=20)
         client.configure(throttle_every=2, auto_consent_user="megan")
@@ -90,7 +89,7 @@ def _check_banner_and_approve(banner: str, home: Path) -> None:
     assert exports["AUTHSOME_NB_HOME"] == str(home)
     assert Path(exports["AUTHSOME_NB_CA_BUNDLE"]).is_file()
     assert (home / "providers" / "microsoft.json").is_file()
-    assert "python -m authsome_nb.emulator approve CODE --url" in banner
+    assert "python -m authsome_nb_emulator approve CODE --url" in banner
 
     context = ssl.create_default_context(cafile=exports["AUTHSOME_NB_CA_BUNDLE"])
     with httpx.Client(verify=context, trust_env=False) as client:
@@ -98,7 +97,7 @@ def _check_banner_and_approve(banner: str, home: Path) -> None:
             "client_id": exports["MICROSOFT_OAUTH_CLIENT_ID"],
             "scope": "User.Read"}).json()["user_code"]
     # No --url/--ca: the approve verb finds them through the exported environment.
-    approve = subprocess.run([sys.executable, "-m", "authsome_nb.emulator", "approve", code],
+    approve = subprocess.run([sys.executable, "-m", "authsome_nb_emulator", "approve", code],
                              capture_output=True, text=True, timeout=60, env=_environ(**exports))
     assert approve.returncode == 0, approve.stderr
     assert approve.stdout.strip() == f"Approved {code} as AdeleV@contoso.example."
@@ -106,7 +105,7 @@ def _check_banner_and_approve(banner: str, home: Path) -> None:
 
 def test_the_cli_serves_prints_its_exports_and_stops_cleanly(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    command = [sys.executable, "-m", "authsome_nb.emulator", "--home", str(home),
+    command = [sys.executable, "-m", "authsome_nb_emulator", "--home", str(home),
                "--messages-per-user", "5"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           env=_environ()) as server:

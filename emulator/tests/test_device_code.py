@@ -7,8 +7,7 @@ import threading
 
 import httpx
 import pytest
-
-from authsome_nb.emulator import MSA_TENANT_ID, Emulator, EmulatorError, UnknownUserCodeError
+from authsome_nb_emulator import MSA_TENANT_ID, Emulator, EmulatorError, UnknownUserCodeError
 
 from .helpers import device_sign_in, msal_app
 

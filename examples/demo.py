@@ -1,9 +1,10 @@
-"""``python -m authsome_nb.demo``: the whole product in a terminal, no Microsoft account needed.
+"""``python3 dev.py demo``: the whole product in a terminal, no Microsoft account needed.
 
-It starts the bundled emulator of the Microsoft identity platform and Graph, points a fresh
-home folder at it (your own ``~/.authsome_nb`` is not touched), signs in with a device code —
-the emulator approves it after a few seconds, as if you had typed the code in a browser —
-and pulls the last 50 messages into a pandas DataFrame, with mail per day as a bar chart.
+It needs both distributions of this repository (``dev.py`` installs them): ``authsome-nb`` and
+``authsome-nb-emulator``.  It starts the emulator of the Microsoft identity platform and Graph,
+points a fresh home folder at it (your own ``~/.authsome_nb`` is not touched), signs in with a
+device code — the emulator approves it after a few seconds, as if you had typed the code in a
+browser — and pulls the last 50 messages into a pandas DataFrame, with mail per day as a bar chart.
 
 ``--lab`` opens JupyterLab on ``notebooks/quickstart.ipynb`` instead, with the same setup.
 """
@@ -17,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository: notebooks/ is there
 
 
 def _point_at_emulator(emu, home: Path) -> None:
@@ -76,7 +77,7 @@ def run_lab(home: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m authsome_nb.demo", description=__doc__.splitlines()[0]
+        prog="python3 dev.py demo", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--lab", action="store_true", help="open JupyterLab on notebooks/quickstart.ipynb"
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     home = Path(tempfile.mkdtemp(prefix="authsome-nb-demo-"))
     if args.lab:
         return run_lab(home)
-    from .emulator import Emulator
+    from authsome_nb_emulator import Emulator
 
     with Emulator(auto_approve_after=args.approve_after, messages_per_user=3000) as emu:
         _point_at_emulator(emu, home)

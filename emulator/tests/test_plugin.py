@@ -11,8 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-import authsome_nb.emulator
-from authsome_nb.emulator import Emulator
+import authsome_nb_emulator
+from authsome_nb_emulator import Emulator
 
 
 def test_the_emulator_fixture_is_running(authsome_emulator: Emulator) -> None:
@@ -40,10 +40,10 @@ def test_another_project_loads_the_plugin(tmp_path: Path) -> None:
         def test_uses_it(authsome_env):
             assert os.environ["AUTHSOME_NB_CA_BUNDLE"] == authsome_env.ca_path
     """))
-    root = Path(authsome_nb.emulator.__file__).resolve().parents[2]
+    root = Path(authsome_nb_emulator.__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
-    plugin = ["-p", "authsome_nb.emulator.pytest_plugin"]
+    plugin = ["-p", "authsome_nb_emulator.pytest_plugin"]
     if "authsome_emulator" in _installed_plugins():
         plugin = []  # the pytest11 entry point already loads it
     # nbval is slow to import and irrelevant here.

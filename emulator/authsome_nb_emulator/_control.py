@@ -1,8 +1,8 @@
 """The control API (``/_emulator/<verb>``): the emulator's verbs over HTTP, for other processes.
 
-A second Jupyter kernel, a test subprocess or a shell (``python -m authsome_nb.emulator
+A second Jupyter kernel, a test subprocess or a shell (``python -m authsome_nb_emulator
 approve CODE``) can approve device codes, turn knobs and inject faults on a running emulator.
-Each verb is a whitelisted method of :class:`~authsome_nb.emulator.Emulator`; errors come back
+Each verb is a whitelisted method of :class:`~authsome_nb_emulator.Emulator`; errors come back
 with their exception name so :class:`EmulatorClient` raises the same exception locally.
 """
 

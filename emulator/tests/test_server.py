@@ -10,8 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from authsome_nb.emulator import Emulator
+from authsome_nb_emulator import Emulator
 
 from .helpers import bearer, device_sign_in
 

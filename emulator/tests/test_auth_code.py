@@ -7,8 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
-
-from authsome_nb.emulator import Emulator, EmulatorBrowserError
+from authsome_nb_emulator import Emulator, EmulatorBrowserError
 
 from .helpers import LoopbackListener, msal_app
 

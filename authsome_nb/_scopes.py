@@ -1,0 +1,89 @@
+"""Scopes, in one place: how they are written, compared and chosen for a sign-in.
+
+Users write scopes as a string (``"Mail.Read, Mail.Send"`` or ``"Mail.Read Mail.Send"``), a
+list, or a magic's repeated options (``--scopes a,b --scopes c``); :func:`split_scopes` reads
+them all.  They compare the way Microsoft compares them: case-insensitive, with Graph's
+resource prefix optional (:func:`scope_key`).
+
+``offline_access`` (a refresh token), ``openid`` and ``profile`` are always requested — MSAL
+adds them itself and refuses to be handed them — so they are filtered out of what is asked
+for and of what is compared.  Custom scopes and presets are merged with ``User.Read``, which
+sign-in needs to read the profile (``/me``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from ._providers import Provider
+
+#: The OpenID Connect scopes MSAL adds by itself and refuses to be given.
+RESERVED_SCOPES = frozenset({"openid", "profile", "offline_access"})
+BASE_SCOPE = "User.Read"
+GRAPH_RESOURCE = "https://graph.microsoft.com/"
+
+
+def split_scopes(value: str | Iterable[str] | None) -> list[str]:
+    """Scopes as a list: commas and spaces separate, in a string or in each item of a list."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    return [word for item in items for word in item.replace(",", " ").split()]
+
+
+def scope_key(scope: str) -> str:
+    """Compare scopes the way Microsoft does: case-insensitive, Graph prefix optional."""
+    lowered = scope.lower()
+    if lowered.startswith(GRAPH_RESOURCE):
+        lowered = lowered[len(GRAPH_RESOURCE):]
+    return lowered
+
+
+def scope_keys(scopes: Iterable[str]) -> frozenset[str]:
+    """The comparable keys of ``scopes``, the reserved OIDC scopes left out."""
+    return frozenset(k for k in map(scope_key, scopes) if k not in RESERVED_SCOPES)
+
+
+def dedupe(scopes: Iterable[str]) -> tuple[str, ...]:
+    """``scopes`` in their first spelling, each once, without the reserved ones."""
+    seen: set[str] = set()
+    result = []
+    for scope in scopes:
+        key = scope_key(scope)
+        if key not in seen and key not in RESERVED_SCOPES:
+            seen.add(key)
+            result.append(scope)
+    return tuple(result)
+
+
+def covers(granted: Iterable[str], wanted: Iterable[str]) -> bool:
+    """Whether every wanted scope is among the granted ones (reserved scopes ignored)."""
+    return scope_keys(wanted) <= scope_keys(granted)
+
+
+def resolve_scopes(
+    provider: Provider,
+    scopes: str | Iterable[str] | None = None,
+    services: str | Iterable[str] | None = None,
+) -> tuple[str, ...]:
+    """The resource scopes to request (reserved OIDC scopes removed; MSAL adds them)."""
+    custom = split_scopes(scopes)
+    wanted_services = split_scopes(services)
+    if not custom and not wanted_services:
+        return dedupe(provider.resource_scopes())
+    chosen: list[str] = [BASE_SCOPE] if provider.is_microsoft else []
+    for name in wanted_services:
+        preset = provider.services.get(name.lower())
+        if preset is None:
+            known = ", ".join(sorted(provider.services)) or "none"
+            raise ConfigurationError(
+                f"Unknown service '{name}' for {provider.name}",
+                remedy=f"choose from: {known} (or pass scopes= directly)",
+            )
+        chosen.extend(preset)
+    chosen.extend(custom)
+    return dedupe(chosen)
