@@ -17,11 +17,13 @@ from typing import Any
 from .._home import home_dir
 from ..errors import ProviderError, UnknownProviderError
 from . import _jsonc
+from ._misplaced import ProviderOverrideWarning, warn_about_misplaced
 from ._schema import OAuthSettings, Provider, SchemaError, normalize_host, provider_from_mapping
 
 __all__ = [
     "OAuthSettings",
     "Provider",
+    "ProviderOverrideWarning",
     "list_providers",
     "load_provider",
     "normalize_host",
@@ -31,6 +33,7 @@ __all__ = [
 BUNDLED_DIR = Path(__file__).parent
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _cache: dict[tuple[str, str], tuple[tuple, Provider]] = {}
+_BUNDLED_NAMES: tuple[str, ...] | None = None
 
 
 def override_dir(home: str | os.PathLike[str] | None = None) -> Path:
@@ -46,6 +49,7 @@ def load_provider(name: str, home: str | os.PathLike[str] | None = None) -> Prov
         )
     bundled = _find(BUNDLED_DIR, name)
     override = _find(override_dir(home), name)
+    warn_about_misplaced(home_dir(home), _bundled_names())
     if bundled is None and override is None:
         known = ", ".join(p.name for p in list_providers(home)) or "none"
         raise UnknownProviderError(
@@ -71,6 +75,14 @@ def list_providers(home: str | os.PathLike[str] | None = None) -> list[Provider]
                 if path.suffix in (".json", ".jsonc") and _NAME.match(path.stem):
                     names.add(path.stem)
     return [load_provider(n, home) for n in sorted(names)]
+
+
+def _bundled_names() -> tuple[str, ...]:
+    global _BUNDLED_NAMES
+    if _BUNDLED_NAMES is None:
+        _BUNDLED_NAMES = tuple(sorted(p.stem for p in BUNDLED_DIR.iterdir()
+                                      if p.suffix in (".json", ".jsonc")))
+    return _BUNDLED_NAMES
 
 
 def _find(folder: Path, name: str) -> Path | None:

@@ -84,6 +84,7 @@ def test_new_scopes_need_consent_then_login_adds_them(signed_in):
     with pytest.raises(ConsentRequiredError) as caught:
         an.token(scopes=["Chat.Read"])
     assert "scopes=['Chat.Read']" in str(caught.value)
+    assert isinstance(caught.value, an.TokenError)  # `except TokenError` catches every refresh
     emu.auto_approve_after = 1
     conn = an.login(flow="device", scopes=["Chat.Read"], **QUIET)  # incremental consent
     assert "Chat.Read" in conn.scopes and "Mail.ReadWrite" in conn.scopes
