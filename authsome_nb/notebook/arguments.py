@@ -142,6 +142,15 @@ def _graph():
     For other methods and JSON bodies use the %%graph cell magic."""
 
 
+@magic_arguments(name="%graph")  # shown as %%graph: IPython adds one %
+@argument("var", nargs="?", metavar="VAR", help="variable to store the result in")
+@_connection
+@argument("--max", type=positive, dest="max_items", metavar="N", help="stop after N rows")
+def _graph_cell():
+    """Call Microsoft Graph: the first line of the cell is METHOD /path?query (GET may be left
+    out), an optional JSON body follows. GET results are DataFrames (a dict for one entity)."""
+
+
 @magic_arguments(name="authsome help")
 @argument("subcommand", nargs="?", metavar="SUBCOMMAND", help="a subcommand to explain")
 def _help():

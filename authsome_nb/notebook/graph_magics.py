@@ -28,9 +28,6 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class, no_var_expand
-from IPython.core.magic_arguments import argument, magic_arguments
-
-from .arguments import parse_words, positive
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _FIRST_OPTION = re.compile(r"(?:^|\s)--?[A-Za-z]")
@@ -61,6 +58,8 @@ def _split_request(text: str, usage: str) -> tuple[str, str]:
 
 def _parse(function: Any, text: str, usage: str):
     """``magic_arguments`` parsing with every problem as one line that names the usage."""
+    from .arguments import parse_words
+
     try:
         return parse_words(function.parser, text)
     except UsageError as exc:
@@ -119,20 +118,12 @@ def parse_graph_cell(cell: str) -> tuple[str, str, Any]:
     return method, path, body
 
 
-@magic_arguments(name="%%graph")
-@argument("var", nargs="?", metavar="VAR", help="variable to store the result in")
-@argument("-c", "--connection", metavar="NAME", help="connection name (default: "
-          "AuthsomeMagics.default_connection)")
-@argument("--max", type=positive, dest="max_items", metavar="N", help="stop after N rows")
-def _cell_arguments():
-    """Call Microsoft Graph: the first line of the cell is METHOD /path?query (GET may be left
-    out), an optional JSON body follows. GET results are DataFrames (a dict for one entity)."""
-
-
 def run_graph_cell(line: str, cell: str, *, default_connection: str = "default",
                    page_size: int | None = None) -> tuple[str | None, Any, str]:
     """Run a ``%%graph`` cell: ``(var, result, summary)``; GETs follow every page."""
-    args = _parse(_cell_arguments, line, _CELL_USAGE)
+    from .arguments import _graph_cell
+
+    args = _parse(_graph_cell, line, _CELL_USAGE)
     if args.var is not None and not args.var.isidentifier():
         raise UsageError(f"{args.var!r} is not a Python variable name. Usage: {_CELL_USAGE}")
     method, path, body = parse_graph_cell(cell)
@@ -177,6 +168,14 @@ class GraphCellMagics(Magics):
         return result
 
 
-# ``%%graph?`` shows the parser's help: the options and what the cell holds.
+def _cell_help() -> str:
+    from .arguments import _graph_cell
+
+    return (_graph_cell.__doc__ or "").removeprefix("::").strip()
+
+
+# ``%%graph?`` shows the parser's help, built (like every parser here) only when asked for: the
+# parsers live in ``arguments``, which ``%load_ext`` does not import.
 _magic: Any = GraphCellMagics.graph
-_magic.__doc__ = _cell_arguments.__doc__
+_magic.__doc__ = "Call Microsoft Graph from a cell: %%graph [VAR] [--connection C] [--max N]"
+_magic.getdoc = _cell_help
