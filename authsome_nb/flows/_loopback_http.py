@@ -7,9 +7,9 @@ of that may delay the real redirect or grow the kernel's memory, so:
 * one thread serves every connection through ``selectors``: an idle one blocks nobody;
 * each connection has :data:`CONNECTION_TIMEOUT` seconds from its accept to deliver one
   complete request, however slowly it trickles, and is closed after one answer;
-* a request's head is at most :data:`MAX_HEAD_BYTES`, its body :data:`MAX_BODY_BYTES` (a larger
-  ``Content-Length`` is refused before a byte of body is read); at most
-  :data:`MAX_CONNECTIONS` are open, and a new one closes the oldest;
+* a request's head may be :data:`MAX_HEAD_BYTES` (h11 checks what it holds after each 16 KiB
+  read), its body :data:`MAX_BODY_BYTES` (a larger ``Content-Length`` is refused before a byte
+  of body is read); at most :data:`MAX_CONNECTIONS` are open, and a new one closes the oldest;
 * requests are parsed by h11 (the HTTP/1.1 parser under httpx, strict about framing), so only
   a complete, well-formed request reaches the handler;
 * both loopback stacks are bound on one port: the redirect URI says ``localhost``, which a
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import h11
 
 CONNECTION_TIMEOUT = 10.0  # seconds for a whole request: a browser sends it in milliseconds
-MAX_HEAD_BYTES = 32 * 1024  # request line and headers (a browser's cookies for localhost…)
+MAX_HEAD_BYTES = 64 * 1024  # request line and headers (a browser's cookies for localhost…)
 MAX_BODY_BYTES = 64 * 1024  # a form_post of code, state and session_state is ~2 KiB
 MAX_CONNECTIONS = 32
 SEND_TIMEOUT = 2.0
@@ -165,8 +165,12 @@ class LoopbackSockets:
             self._answer(client, exc.error_status_hint, b"")
 
     def _answer(self, client: _Client, status: int, page: bytes) -> None:
+        phrase = http.HTTPStatus(status).phrase
+        if not page:  # refused before the handler saw it: say so, in the browser's tab
+            page = (f"<!doctype html><title>{status} {phrase}</title><p>{phrase}. Go back to "
+                    "your notebook and sign in again.</p>").encode()
         head = (
-            f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}\r\n"
+            f"HTTP/1.1 {status} {phrase}\r\n"
             "Content-Type: text/html; charset=utf-8\r\n"
             f"Content-Length: {len(page)}\r\n"
             "Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\n"

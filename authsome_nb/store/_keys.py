@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._home import ensure_private_dir, read_private_file, write_private
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, StoreError
 from ._envelope import PASSPHRASE_KIND, Header
 from ._kdf import KEY_BYTES, KdfParams, derive, fresh_params
 
@@ -74,10 +74,18 @@ class KeyringKey:
     def key_for(self, header: Header | None) -> tuple[bytes, KdfParams]:
         import keyring
 
-        stored = keyring.get_password(KEYRING_SERVICE, self.account)
-        if stored is None:
-            stored = base64.b64encode(os.urandom(KEY_BYTES)).decode()
-            keyring.set_password(KEYRING_SERVICE, self.account, stored)
+        try:
+            stored = keyring.get_password(KEYRING_SERVICE, self.account)
+            if stored is None:
+                stored = base64.b64encode(os.urandom(KEY_BYTES)).decode()
+                keyring.set_password(KEYRING_SERVICE, self.account, stored)
+        except Exception as exc:  # noqa: BLE001 - a locked or broken backend raises anything
+            raise StoreError(
+                f"The {self.label} did not give the store's key ({type(exc).__name__}); "
+                "nothing was changed",
+                remedy="unlock the keyring (sign in to the desktop session) and try again; or "
+                f"set {KEY_ENV} / {PASSPHRASE_ENV} for a store of its own",
+            ) from None
         return decode_key(stored, self.label), KdfParams()
 
 

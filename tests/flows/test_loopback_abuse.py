@@ -19,7 +19,7 @@ import authsome_nb as an
 from authsome_nb.errors import SignInError, SignInTimeout
 from authsome_nb.flows import _loopback_http
 from authsome_nb.flows._loopback import LoopbackRedirect
-from authsome_nb.flows._loopback_http import MAX_CONNECTIONS, bind_loopback
+from authsome_nb.flows._loopback_http import MAX_CONNECTIONS, MAX_HEAD_BYTES, bind_loopback
 
 
 def _has_ipv6_loopback() -> bool:
@@ -160,7 +160,7 @@ def test_a_huge_content_length_or_head_is_refused_at_once():
                                       b"Content-Length: 10000000000\r\n\r\ncode=x")
     assert answer_of(huge_body).startswith(b"HTTP/1.1 413 ")
     huge_head = send_raw(target.port, b"GET /callback HTTP/1.1\r\nHost: localhost\r\nX-Pad: "
-                                      + b"p" * (64 * 1024) + b"\r\n\r\n")
+                                      + b"p" * (2 * MAX_HEAD_BYTES) + b"\r\n\r\n")
     assert answer_of(huge_head).startswith(b"HTTP/1.1 431 ")
     assert callback(target.port, "s").status_code == 200
 
