@@ -30,6 +30,7 @@ def require_same_account(existing: dict | None, account: dict, *, key: str,
         "nothing was changed",
         remedy=f"sign in again and pick {was} in the browser; for {came}, use another "
         f"connection name (an.login({provider!r}, connection='other')); to replace {key} with "
-        f"it, pass force=True. If you did not just sign in as {came}, someone else may have "
-        "answered this sign-in: close the sign-in tab and try again",
+        f"it, pass force=True (`%authsome login {provider} --force`). If you did not just sign "
+        f"in as {came}, someone else may have answered this sign-in: close the sign-in tab and "
+        "try again",
     )
