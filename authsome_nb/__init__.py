@@ -20,11 +20,12 @@ except ImportError:  # pragma: no cover - a source tree that was never installed
 TYPE_CHECKING = False  # typing costs ~10 ms to import; annotations here are strings anyway
 
 _ERRORS = (
-    "AuthsomeError", "ConfigurationError", "ConsentRequiredError", "GraphError",
-    "MissingDependencyError", "NetworkError", "NotSignedInError", "ProviderError",
-    "ReauthenticationRequired", "SignInCancelled", "SignInDeclined", "SignInError",
-    "SignInTimeout", "StateMismatchError", "StoreDecryptError", "StoreError",
-    "StoreVersionError", "TokenError", "UnknownProviderError", "UserInfoError",
+    "AccountMismatchError", "AuthsomeError", "ConfigurationError", "ConsentRequiredError",
+    "GraphError", "InsecureHomeError", "MissingDependencyError", "NetworkError",
+    "NotSignedInError", "ProviderError", "ReauthenticationRequired", "SignInCancelled",
+    "SignInDeclined", "SignInError", "SignInTimeout", "StateMismatchError", "StoreDecryptError",
+    "StoreError", "StoreFullError", "StorePermissionError", "StoreVersionError",
+    "StoreWriteError", "TokenError", "UnknownProviderError", "UserInfoError",
 )
 
 # public name -> module that defines it
@@ -105,10 +106,12 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from ._providers import Provider
     from ._session import Session
     from .errors import (
+        AccountMismatchError,
         AuthsomeError,
         ConfigurationError,
         ConsentRequiredError,
         GraphError,
+        InsecureHomeError,
         MissingDependencyError,
         NetworkError,
         NotSignedInError,
@@ -121,7 +124,10 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         StateMismatchError,
         StoreDecryptError,
         StoreError,
+        StoreFullError,
+        StorePermissionError,
         StoreVersionError,
+        StoreWriteError,
         TokenError,
         UnknownProviderError,
         UserInfoError,

@@ -1,8 +1,10 @@
 """What a signed-in account looks like to users: ``Connection`` and the masked ``AccessToken``.
 
 Neither can show a token by accident: ``Connection`` holds no token at all, and
-``AccessToken`` is a ``str`` (so ``f"Bearer {tok}"`` and httpx headers just work) whose
-``repr``, IPython pretty-print and HTML repr show only whose token it is and when it expires.
+``AccessToken`` is a ``str`` (so ``f"Bearer {tok}"``, ``"Bearer " + tok`` and httpx headers
+just work) whose ``repr``, ``str()``, ``print()``, IPython pretty-print, HTML repr and
+``%whos`` show only whose token it is and when it expires.  ``tok.value`` is the plain
+``str`` for code that needs one.
 """
 
 from __future__ import annotations
@@ -103,6 +105,14 @@ class AccessToken(str):
 
     def __repr__(self) -> str:
         return self._label()
+
+    # str() is what print(), %whos, logging's "%s" and "%s" % tok show: the label.  Code that
+    # builds a header keeps the value: f-strings and format() go through __format__, and
+    # concatenation, .encode() and httpx read the characters themselves.
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         printer.text(self._label())

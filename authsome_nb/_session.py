@@ -25,6 +25,7 @@ from ._connection import AccessToken, Connection
 from ._home import home_dir
 from ._profile import fetch_profile
 from ._providers import Provider, load_provider
+from ._same_account import require_same_account
 from ._scopes import covers, dedupe, resolve_scopes, scope_keys, split_scopes
 from ._token_index import TokenIndex, expiry_of
 from .errors import (
@@ -273,6 +274,7 @@ class Session:
         )
         try:
             outcome = sign_in(request)
+            require_same_account(existing, outcome.account, key=key, force=force)
             profile = fetch_profile(
                 definition.api_base or "https://graph.microsoft.com/v1.0",
                 outcome.result["access_token"],
@@ -301,9 +303,13 @@ class Session:
         }
         if client_secret:
             record["client_secret"] = client_secret
-        with self._lock, self.store.transaction() as tx:
-            tx.connections[key] = record
-            tx.save()
+        try:
+            with self._lock, self.store.transaction() as tx:
+                tx.connections[key] = record
+                tx.save()
+        except AuthsomeError as exc:  # e.g. a full disk: nothing stored, said like any failure
+            emit(Failed(exc, failure_outcome(exc)))
+            raise
         self._apps.pop(key, None)
         found = self._connection_of(record)
         emit(SignedIn(provider, connection, found.username, found.display_name))

@@ -87,6 +87,11 @@ class StateMismatchError(SignInError):
     """The redirect's ``state`` did not match: possible CSRF, or an old browser tab."""
 
 
+class AccountMismatchError(SignInError):
+    """A sign-in again for an existing connection came back as another account (someone else's
+    code, or the wrong account picked in the browser); refused unless ``force=True``."""
+
+
 class TokenError(AuthsomeError):
     """No usable token could be produced for a connection: ``except TokenError`` catches every
     way a token request or a refresh can fail."""
@@ -128,6 +133,23 @@ class StoreVersionError(StoreError):
     """The store was written by a newer authsome_nb; refused, never overwritten."""
 
 
+class StoreWriteError(StoreError):
+    """A file in the home could not be written; nothing was changed, in memory or on disk."""
+
+
+class StoreFullError(StoreWriteError):
+    """The disk (or the user's quota) is full: ENOSPC, EDQUOT."""
+
+
+class StorePermissionError(StoreWriteError):
+    """The home or a file in it is not writable (or readable) by this user: EACCES, EROFS."""
+
+
+class InsecureHomeError(StoreError):
+    """The home, or a file in it, is owned or writable by someone else, or the key file is
+    readable by others: it is refused before anything in it is read or trusted."""
+
+
 class GraphError(AuthsomeError):
     """Microsoft Graph answered with an error status."""
 
@@ -151,10 +173,12 @@ class MissingDependencyError(ConfigurationError, ImportError):
 
 
 __all__ = [
+    "AccountMismatchError",
     "AuthsomeError",
     "ConfigurationError",
     "ConsentRequiredError",
     "GraphError",
+    "InsecureHomeError",
     "MissingDependencyError",
     "NetworkError",
     "NotSignedInError",
@@ -167,7 +191,10 @@ __all__ = [
     "StateMismatchError",
     "StoreDecryptError",
     "StoreError",
+    "StoreFullError",
+    "StorePermissionError",
     "StoreVersionError",
+    "StoreWriteError",
     "TokenError",
     "UnknownProviderError",
     "UserInfoError",

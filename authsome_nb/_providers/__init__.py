@@ -3,6 +3,10 @@
 ``$AUTHSOME_NB_HOME/providers/<name>.json`` (or ``.jsonc``) is deep-merged over the
 bundled definition of the same name, or defines a new provider.  A malformed file is refused
 with an error naming the file, the line (where it can be found) and the field.
+
+An override decides where sign-ins go and which client they use, so it is read only from a
+trusted home: the home, ``providers/`` and the file are this user's and writable by nobody
+else (else ``InsecureHomeError``, before any sign-in starts).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .._home import home_dir
+from .._home import home_dir, read_private_file, trusted_dir_exists
 from ..errors import ProviderError, UnknownProviderError
 from . import _jsonc
 from ._misplaced import ProviderOverrideWarning, warn_about_misplaced
@@ -40,6 +44,15 @@ def override_dir(home: str | os.PathLike[str] | None = None) -> Path:
     return home_dir(home) / "providers"
 
 
+def _trusted_override_dir(home: str | os.PathLike[str] | None) -> Path | None:
+    """The override folder, or None when there is none; raises when the home is not trusted."""
+    folder = home_dir(home)
+    if not trusted_dir_exists(folder):
+        return None
+    overrides = override_dir(home)
+    return overrides if trusted_dir_exists(overrides, within=folder) else None
+
+
 def load_provider(name: str, home: str | os.PathLike[str] | None = None) -> Provider:
     """The definition of ``name``: bundled, deep-merged with the user's override if any."""
     if not isinstance(name, str) or not _NAME.match(name):
@@ -48,8 +61,10 @@ def load_provider(name: str, home: str | os.PathLike[str] | None = None) -> Prov
             remedy="use a lowercase name such as 'microsoft'; `an.providers()` lists them",
         )
     bundled = _find(BUNDLED_DIR, name)
-    override = _find(override_dir(home), name)
-    warn_about_misplaced(home_dir(home), _bundled_names())
+    overrides = _trusted_override_dir(home)
+    override = _find(overrides, name) if overrides is not None else None
+    if overrides is not None:
+        warn_about_misplaced(home_dir(home), _bundled_names())
     if bundled is None and override is None:
         known = ", ".join(p.name for p in list_providers(home)) or "none"
         raise UnknownProviderError(
@@ -69,8 +84,8 @@ def load_provider(name: str, home: str | os.PathLike[str] | None = None) -> Prov
 def list_providers(home: str | os.PathLike[str] | None = None) -> list[Provider]:
     """Every provider known here, bundled and user-defined, sorted by name."""
     names: set[str] = set()
-    for folder in (BUNDLED_DIR, override_dir(home)):
-        if folder.is_dir():
+    for folder in (BUNDLED_DIR, _trusted_override_dir(home)):
+        if folder is not None and folder.is_dir():
             for path in folder.iterdir():
                 if path.suffix in (".json", ".jsonc") and _NAME.match(path.stem):
                     names.add(path.stem)
@@ -103,7 +118,8 @@ def _signature(path: Path) -> tuple:
 
 def _read(path: Path) -> tuple[dict[str, Any], str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes() if path.is_relative_to(BUNDLED_DIR) else read_private_file(path)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProviderError("is not UTF-8 text", path=str(path)) from exc
     except OSError as exc:

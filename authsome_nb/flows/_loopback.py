@@ -1,22 +1,25 @@
-"""The loopback redirect target of a PKCE sign-in: 127.0.0.1, a free port, one answer.
+"""The loopback redirect target of a PKCE sign-in: loopback only, a free port, one answer.
 
 MSAL's own ``acquire_token_interactive`` listener accepts only ``form_post`` and may bind
-``0.0.0.0``, so we run our own: it binds 127.0.0.1 only, answers
-``GET /callback`` once for the expected ``state``, shows a small page ("signed in, you can
-close this tab" or what went wrong), and closes.  A request with a wrong ``state`` gets an
-error page and does not end the wait (an old tab must not abort the real sign-in); it is
-remembered so a timeout can say so.
+``0.0.0.0``, so we run our own (its sockets: ``_loopback_http``): it binds 127.0.0.1 and
+[::1] only, answers ``/callback`` once for the expected ``state``, shows a small page
+("signed in, you can close this tab" or what went wrong), and closes.  A request with a
+wrong ``state`` gets an error page and does not end the wait (an old tab must not abort the
+real sign-in); it is remembered so a timeout can say so.  Only a complete request to our own
+host name counts (``Host`` is checked, so a web page that rebinds a DNS name to 127.0.0.1
+cannot talk to it).
 """
 
 from __future__ import annotations
 
+import hmac
 import html
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-from ..errors import SignInCancelled, SignInTimeout, StateMismatchError
+from ..errors import SignInCancelled, SignInError, SignInTimeout, StateMismatchError
+from ._loopback_http import LoopbackSockets, Request
 
 CALLBACK_PATH = "/callback"
 
@@ -50,23 +53,28 @@ class LoopbackRedirect:
 
     response_mode = "form_post"
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, port: int = 0) -> None:
         self._result: dict[str, str] | None = None
         self._expected_state: str | None = None
         self._mismatches = 0
         self._done = threading.Event()
-        handler = self._make_handler()
-        self._server = HTTPServer((host, port), handler)
-        self._server.timeout = 0.2
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._serve, name=f"authsome-loopback-{self.port}", daemon=True
-        )
-        self._thread.start()
+        try:
+            self._sockets = LoopbackSockets(self._respond, port)
+        except OSError as exc:
+            raise SignInError(
+                f"Cannot listen for the browser's redirect on the loopback ({exc.strerror})",
+                remedy="close the program that holds the port, or sign in with flow='device'",
+            ) from None
+        self.port = self._sockets.port
 
     @property
     def redirect_uri(self) -> str:
         return f"http://localhost:{self.port}{CALLBACK_PATH}"
+
+    @property
+    def addresses(self) -> list[str]:
+        """The loopback addresses listened on (127.0.0.1, and ::1 where there is IPv6)."""
+        return self._sockets.addresses
 
     def expect_state(self, state: str) -> None:
         self._expected_state = state
@@ -100,25 +108,46 @@ class LoopbackRedirect:
 
     def close(self) -> None:
         self._done.set()
-        if self._thread is not threading.current_thread():
-            self._thread.join(timeout=2)
-        self._server.server_close()
+        self._sockets.close()
 
     @property
     def closed(self) -> bool:
-        return not self._thread.is_alive()
+        return self._sockets.closed
 
-    def _serve(self) -> None:
-        while not self._done.is_set():
-            try:
-                self._server.handle_request()
-            except (OSError, ValueError):
-                break
+    # -- requests (called on the listener's thread) ----------------------------------------
+    def _respond(self, request: Request) -> tuple[int, bytes]:
+        if not self._our_host(request.headers.get("host", "")):
+            return 400, result_page(False, "This address is not the sign-in's.")
+        path, _, query = request.target.partition("?")
+        if path != CALLBACK_PATH:
+            return 404, result_page(False, "Unknown path.")
+        if request.method == "GET":
+            form = query
+        elif request.method == "POST":
+            kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if kind != "application/x-www-form-urlencoded":
+                return 415, result_page(False, "The redirect was not a form.")
+            form = request.body.decode("utf-8", "replace")
+        else:
+            return 405, result_page(False, "Unexpected request.")
+        try:
+            fields = parse_qs(form, max_num_fields=32)
+        except ValueError:
+            return 400, result_page(False, "The redirect carried too many fields.")
+        return self._accept({k: v[0] for k, v in fields.items()})
+
+    def _our_host(self, host: str) -> bool:
+        return host.lower() in {f"{name}:{self.port}" for name in ("localhost", "127.0.0.1",
+                                                                   "[::1]")}
 
     def _accept(self, params: dict[str, str]) -> tuple[int, bytes]:
         if self._done.is_set():
             return 410, result_page(False, "This sign-in link was already used.")
-        if self._expected_state is None or params.get("state") != self._expected_state:
+        expected = self._expected_state
+        state = params.get("state")
+        if expected is None or state is None or not hmac.compare_digest(
+            state.encode(), expected.encode()
+        ):
             self._mismatches += 1
             return 400, result_page(
                 False,
@@ -135,35 +164,3 @@ class LoopbackRedirect:
         self._result = params
         self._done.set()
         return 200, page
-
-    def _make_handler(self):
-        listener = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                self._answer(urlsplit(self.path).query)
-
-            def do_POST(self) -> None:  # noqa: N802
-                length = min(int(self.headers.get("Content-Length") or 0), 64 * 1024)
-                self._answer(self.rfile.read(length).decode("utf-8", "replace"))
-
-            def _answer(self, form: str) -> None:
-                if urlsplit(self.path).path != CALLBACK_PATH:
-                    status, body = 404, result_page(False, "Unknown path.")
-                else:
-                    params = {k: v[0] for k, v in parse_qs(form).items()}
-                    status, body = listener._accept(params)
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Connection", "close")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(
-                self, format: str, *args
-            ) -> None:  # the query holds the code: never log
-                return
-
-        return Handler

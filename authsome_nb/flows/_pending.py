@@ -26,7 +26,7 @@ import time
 from enum import Enum
 from pathlib import Path
 
-from .._home import ensure_private_dir, write_private
+from .._home import ensure_private_dir, read_private_file, trusted_dir_exists, write_private
 
 PENDING_DIR = ("jupyter", "pending")
 DEFAULT_TTL = 600.0  # an authorization code outlives this by nothing: Entra's live ~10 min
@@ -58,7 +58,7 @@ def write_json(path: Path, data: dict) -> None:
 
 def register(home: Path, state: str, ttl: float = DEFAULT_TTL) -> None:
     """Kernel side: announce that a sign-in with ``state`` waits for its redirect."""
-    ensure_private_dir(pending_dir(home))
+    ensure_private_dir(pending_dir(home), within=home)  # every level: home, jupyter, pending
     prune(home)
     wait, _, _ = _paths(home, state)
     write_json(wait, {"expires_at": time.time() + ttl})
@@ -73,6 +73,8 @@ def claim(home: Path, params: dict[str, str]) -> Claim:
     if not state or len(state) > MAX_STATE_LENGTH:
         return Claim.UNKNOWN
     wait, claimed, answer = _paths(home, state)
+    if not trusted_dir_exists(pending_dir(home), within=home):  # raises if another user's
+        return Claim.UNKNOWN
     try:
         os.rename(wait, claimed)
     except FileNotFoundError:
@@ -93,7 +95,8 @@ def collect(home: Path, state: str) -> dict[str, str] | None:
     """Kernel side: the redirect's parameters once the server has them (then forgotten)."""
     _, _, answer = _paths(home, state)
     try:
-        params = json.loads(answer.read_text())
+        # Only this user's file counts: an answer planted by someone else would be their code.
+        params = json.loads(read_private_file(answer, secret=True))
     except FileNotFoundError:
         return None
     withdraw(home, state)

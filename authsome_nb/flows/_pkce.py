@@ -65,6 +65,14 @@ def sign_in_with_pkce(
             f"OAuth state mismatch ({str(exc).split(':')[0]})",
             remedy="close other sign-in tabs, check the system clock, and try again",
         ) from None
+    except RuntimeError:  # MSAL: the ID token's nonce (or auth_time) is not this request's
+        # MSAL's message quotes the ID token's claims: not repeated here.
+        raise StateMismatchError(
+            "The sign-in came back with an ID token issued for another sign-in request "
+            "(nonce mismatch): refused",
+            remedy="close other sign-in tabs and try again; if it happens again, someone else "
+            "may be answering your sign-ins (use flow='device')",
+        ) from None
     if "access_token" not in result:
         raise error_from_result(result, context="Browser sign-in failed")
     return result

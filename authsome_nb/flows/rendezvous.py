@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from .._home import ensure_private_dir, home_dir
-from ..errors import SignInCancelled, SignInTimeout
+from .._home import ensure_private_dir, home_dir, read_private_file, trusted_dir_exists
+from ..errors import AuthsomeError, SignInCancelled, SignInTimeout
 from . import _pending
 from ._pending import write_json
 
@@ -37,7 +37,7 @@ def servers_dir(home: Path) -> Path:
 def announce_server(home: Path, callback_url: str, pid: int | None = None) -> Path:
     """Record that this process serves ``callback_url`` for the store in ``home``."""
     pid = os.getpid() if pid is None else pid
-    folder = ensure_private_dir(servers_dir(home))
+    folder = ensure_private_dir(servers_dir(home), within=home)  # no level created 0755
     path = folder / f"{pid}.json"
     write_json(path, {"pid": pid, "callback_url": callback_url, "started_at": time.time()})
     return path
@@ -50,17 +50,23 @@ def withdraw_server(home: Path, pid: int | None = None) -> None:
 
 
 def live_servers(home: Path) -> list[dict]:
-    """The announced servers whose process still runs, newest first (stale files are removed)."""
-    found = []
+    """The announced servers whose process still runs, newest first (stale files are removed).
+
+    Only this user's announcements in a trusted home count: a callback URL planted by someone
+    else would send the sign-in's code to them.
+    """
+    found: list[dict] = []
+    if not trusted_dir_exists(servers_dir(home), within=home):
+        return found
     with contextlib.suppress(FileNotFoundError), os.scandir(servers_dir(home)) as entries:
         for entry in entries:
             if not entry.name.endswith(".json"):
                 continue
             try:
-                record = json.loads(Path(entry.path).read_text())
+                record = json.loads(read_private_file(Path(entry.path)))
                 pid = int(record["pid"])
                 url = str(record["callback_url"])
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, AuthsomeError):
                 continue
             if not _pid_alive(pid):
                 with contextlib.suppress(OSError):

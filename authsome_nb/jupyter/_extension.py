@@ -22,6 +22,7 @@ from traitlets.config import LoggingConfigurable
 from .. import _api
 from .._home import home_dir
 from .._session import Session
+from ..errors import AuthsomeError
 from ..flows import rendezvous
 from ._handlers import routes
 from ._login_jobs import LoginJobs
@@ -99,7 +100,7 @@ def _announce(serverapp, config: AuthsomeExtension, state: ExtensionState) -> No
     state.callback_url = root + rendezvous.CALLBACK_PATH
     try:
         rendezvous.announce_server(state.home, state.callback_url)
-    except OSError as exc:
+    except (OSError, AuthsomeError) as exc:  # a full disk, a home that is not the user's
         serverapp.log.warning("authsome_nb: cannot announce the OAuth callback in %s: %s",
                               state.home, exc)
         return

@@ -21,7 +21,7 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from ..errors import StoreError
+from ..errors import AuthsomeError
 from ..flows import _pending
 from ..flows._loopback import result_page
 from ..flows._pending import Claim
@@ -62,7 +62,7 @@ class ConnectionsHandler(_AuthsomeAPI):
     async def get(self) -> None:
         try:
             found = await asyncio.to_thread(self.state.session.connections)
-        except StoreError as exc:
+        except AuthsomeError as exc:  # the store, the home, a provider: said, not a stack
             raise web.HTTPError(500, "%s", str(exc)) from None
         self.reply({"connections": [c.to_dict() for c in found]})
 
@@ -73,7 +73,7 @@ class ConnectionHandler(_AuthsomeAPI):
     async def delete(self, provider: str, connection: str) -> None:
         try:
             removed = await asyncio.to_thread(self.state.session.logout, provider, connection)
-        except StoreError as exc:
+        except AuthsomeError as exc:  # the store, the home, a provider: said, not a stack
             raise web.HTTPError(500, "%s", str(exc)) from None
         if not removed:
             raise web.HTTPError(404, "%s", f"No connection {provider}/{connection} in this store")
@@ -135,7 +135,11 @@ class CallbackHandler(JupyterHandler):
     async def get(self) -> None:
         params = {k: self.get_query_argument(k) for k in self.request.query_arguments}
         home = self.settings["authsome_nb"].home
-        claim = await asyncio.to_thread(_pending.claim, home, params)
+        try:
+            claim = await asyncio.to_thread(_pending.claim, home, params)
+        except AuthsomeError as exc:  # e.g. a pending folder that is not the user's
+            self._page(500, result_page(False, exc.message))
+            return
         if claim is Claim.ACCEPTED:
             ok = "error" not in params
             detail = (params.get("error_description") or params.get("error") or "").splitlines()
@@ -145,6 +149,9 @@ class CallbackHandler(JupyterHandler):
         else:
             status, page = 400, result_page(
                 False, "This sign-in link was already used, or no sign-in is waiting for it here.")
+        self._page(status, page)
+
+    def _page(self, status: int, page: bytes) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")

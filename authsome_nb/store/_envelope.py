@@ -22,10 +22,13 @@ import os
 import struct
 from dataclasses import dataclass
 
+from ._kdf import KdfParams, kdf_problem
+
 MAGIC = b"ASNB"
 FORMAT_VERSION = 1
 NONCE_BYTES = 12
-KEY_BYTES = 32
+PASSPHRASE_KIND = 2
+NO_KDF = KdfParams()  # the key sources that derive nothing
 _FIXED = struct.Struct(">4sBB8sBBBB")
 
 KIND_NAMES = {1: "AUTHSOME_NB_KEY", 2: "AUTHSOME_NB_PASSPHRASE", 3: "OS keyring", 4: "key file"}
@@ -38,14 +41,6 @@ class EnvelopeError(ValueError):
         super().__init__(message)
         self.reason = reason
         self.header = header
-
-
-@dataclass(frozen=True)
-class KdfParams:
-    log2_n: int = 0
-    r: int = 0
-    p: int = 0
-    salt: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -98,10 +93,18 @@ def read_header(blob: bytes) -> tuple[Header, int]:
     if len(blob) < end + NONCE_BYTES + 16:
         raise EnvelopeError("tampered", "the file is truncated")
     header = Header(version, kind, kid, KdfParams(log2_n, r, p, blob[_FIXED.size : end]))
+    # Bounded before anything derives a key from them (the header is authenticated only after).
+    if kind == PASSPHRASE_KIND:
+        problem = kdf_problem(header.kdf)
+        if problem is not None:
+            raise EnvelopeError("tampered", problem, header)
+    elif not header.kdf.is_empty:
+        raise EnvelopeError("tampered", "its header carries scrypt parameters for a key source "
+                            "that has none", header)
     return header, end
 
 
-def seal(plaintext: bytes, key: bytes, kind: int, kdf: KdfParams = KdfParams()) -> bytes:
+def seal(plaintext: bytes, key: bytes, kind: int, kdf: KdfParams = NO_KDF) -> bytes:
     """Encrypt with a fresh nonce; the header is the associated data."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -119,6 +122,9 @@ def open_sealed(blob: bytes, key: bytes) -> bytes:
     nonce = blob[offset : offset + NONCE_BYTES]
     try:
         return AESGCM(key).decrypt(nonce, blob[offset + NONCE_BYTES :], blob[:offset])
+    except (ValueError, OverflowError, TypeError) as exc:  # a key or a length cryptography refuses
+        raise EnvelopeError("tampered", f"it cannot be decrypted ({type(exc).__name__})",
+                            header) from None
     except InvalidTag:
         if not hmac.compare_digest(header.key_id, key_id(key)):
             raise EnvelopeError(

@@ -9,10 +9,16 @@
   the folder fsynced: a kill -9 at any point leaves the old store or the new one.
 * A file that fails to decrypt (tampered, wrong key, foreign, newer format) is refused with
   a clear error and left byte-for-byte as it was; ``reset()`` moves it aside, never deletes.
+* A transaction is all or nothing in memory as on disk: the caller changes a copy, which
+  replaces the data in memory only once it is written.  A write that fails (disk full,
+  read-only home) raises a ``StoreWriteError`` saying what to do, and this process goes on
+  agreeing with the file — as every other process does.
+* The home is checked before anything in it is read (``_home.check_trusted_dir``).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import threading
@@ -22,10 +28,12 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from .._home import ensure_private_dir, fsync_dir, write_private
+from .._disk_errors import read_failure, write_failure
+from .._home import check_trusted_dir, ensure_private_dir, fsync_dir, write_private
 from ..errors import StoreDecryptError, StoreError, StoreVersionError
-from ._envelope import EnvelopeError, Header, KdfParams, open_sealed, read_header, seal
-from ._keys import KeySource, resolve_key_source
+from ._envelope import EnvelopeError, Header, open_sealed, read_header, seal
+from ._kdf import KdfParams, is_outdated
+from ._keys import KeySource, Passphrase, resolve_key_source
 from ._lock import InterProcessLock
 
 STORE_FILE = "credentials.enc"
@@ -74,6 +82,8 @@ class EncryptedStore:
             return self._data
 
     def _load(self) -> None:
+        if self.home.is_dir():
+            check_trusted_dir(self.home)
         try:
             with open(self.path, "rb") as handle:
                 st = os.fstat(handle.fileno())
@@ -83,7 +93,7 @@ class EncryptedStore:
             self.generation += 1
             return
         except OSError as exc:
-            raise StoreError(f"Cannot read the store {self.path}: {exc.strerror}") from None
+            raise read_failure(exc, self.path) from None
         data = self._decrypt(blob)
         self._data = data
         self._signature = (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -99,7 +109,16 @@ class EncryptedStore:
             key, kdf = source.key_for(header)
             plaintext = open_sealed(blob, key)
         except EnvelopeError as exc:
+            if exc.header is not None and source_label == "unknown":  # refused in the header
+                source_label = self.key_source_for(exc.header).label
             raise self._refusal(exc, source_label) from None
+        except (ValueError, RuntimeError, TypeError) as exc:  # never a raw error from a library
+            raise StoreDecryptError(
+                f"The store {self.path} was refused ({type(exc).__name__} while opening it); "
+                f"key source: {source_label}. The file was left untouched.",
+                remedy="an.reset_store() / `%authsome reset` moves it aside (kept, not deleted); "
+                "then sign in again",
+            ) from None
         try:
             data = json.loads(plaintext)
             if not isinstance(data.get("connections"), dict):
@@ -155,33 +174,29 @@ class EncryptedStore:
     # -- writing -------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """Lock, reload if needed, yield the data to change; write if ``tx.save()`` was called."""
+        """Lock, reload if needed, yield a copy of the data to change; write it if
+        ``tx.save()`` was called.  Memory takes the copy only once the file holds it."""
         ensure_private_dir(self.home)
         with self._mutex, self.lock:
             if not self.is_current():
                 self._load()
-            tx = Transaction(self._data)
-            try:
-                yield tx
-            except BaseException:
-                self._loaded = False  # the caller may have half-changed the dict: reload next time
-                raise
+            tx = Transaction(copy.deepcopy(self._data))
+            yield tx  # an exception here leaves memory and disk at the last commit
             if tx.dirty:
-                self._write(self._data)
+                self._commit(tx.data)
 
-    def _write(self, data: dict[str, Any]) -> None:
-        ensure_private_dir(self.home)
+    def _commit(self, data: dict[str, Any]) -> None:
         self._remove_orphaned_temp_files()
-        if self._key is None:  # a new store: nothing was decrypted yet
-            self._key, self._kdf = self.key_source_for(None).key_for(None)
-        assert self._key_source is not None
-        blob = seal(
-            json.dumps(data, separators=(",", ":")).encode(),
-            self._key,
-            self._key_source.kind,
-            self._kdf,
-        )
+        key, kdf = self._key, self._kdf
+        source = self.key_source_for(None)
+        if key is None or (isinstance(source, Passphrase) and is_outdated(kdf)):
+            key, kdf = source.key_for(None)  # a new store, or a passphrase's new parameters
+        blob = seal(json.dumps(data, separators=(",", ":")).encode(), key, source.kind, kdf)
+        # Raises StoreWriteError with nothing committed.  (Had the rename happened before a
+        # failure, the file's signature changed and the next read reloads it.)
         write_private(self.path, blob)
+        self._key, self._kdf = key, kdf
+        self._data = data
         self._signature = self.signature()
         self._loaded = True
         self.generation += 1
@@ -203,7 +218,10 @@ class EncryptedStore:
                 while moved.exists():
                     moved = moved.with_name(f"{moved.name}-{n}")
                     n += 1
-                os.replace(self.path, moved)
+                try:
+                    os.replace(self.path, moved)
+                except OSError as exc:
+                    raise write_failure(exc, moved) from None
                 fsync_dir(self.home)
             self._data, self._signature, self._loaded = _empty(), None, True
             self._key = None
@@ -213,7 +231,7 @@ class EncryptedStore:
 
 
 class Transaction:
-    """The data of a locked store; call ``save()`` to have it written on exit."""
+    """A copy of a locked store's data; call ``save()`` to have it written on exit."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data

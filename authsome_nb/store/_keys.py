@@ -16,23 +16,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._home import ensure_private_dir, write_private
+from .._home import ensure_private_dir, read_private_file, write_private
 from ..errors import ConfigurationError, StoreError
-from ._envelope import KEY_BYTES, Header, KdfParams
+from ._envelope import PASSPHRASE_KIND, Header
+from ._kdf import KEY_BYTES, KdfParams, derive, fresh_params
 
 KEY_ENV = "AUTHSOME_NB_KEY"
 PASSPHRASE_ENV = "AUTHSOME_NB_PASSPHRASE"
 KEYRING_ENV = "AUTHSOME_NB_KEYRING"  # "0" disables the keyring
 KEY_FILE_NAME = "store.key"
 KEYRING_SERVICE = "authsome_nb"
-SCRYPT = KdfParams(log2_n=15, r=8, p=1)
-
-_derived: dict[tuple[bytes, bytes, int, int, int], bytes] = {}
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ class EnvKey:
 
 @dataclass(frozen=True)
 class Passphrase:
-    kind = 2
+    kind = PASSPHRASE_KIND
     value: str
 
     @property
@@ -58,30 +55,10 @@ class Passphrase:
         return f"{PASSPHRASE_ENV} (scrypt)"
 
     def key_for(self, header: Header | None) -> tuple[bytes, KdfParams]:
-        if header is not None and header.kind == self.kind and header.kdf.salt:
-            kdf = header.kdf
-        else:
-            kdf = KdfParams(SCRYPT.log2_n, SCRYPT.r, SCRYPT.p, os.urandom(16))
-        cache_key = (
-            hashlib.sha256(self.value.encode()).digest(),
-            kdf.salt,
-            kdf.log2_n,
-            kdf.r,
-            kdf.p,
-        )
-        key = _derived.get(cache_key)
-        if key is None:
-            key = hashlib.scrypt(
-                self.value.encode(),
-                salt=kdf.salt,
-                n=1 << kdf.log2_n,
-                r=kdf.r,
-                p=kdf.p,
-                maxmem=256 * 1024 * 1024,
-                dklen=KEY_BYTES,
-            )
-            _derived[cache_key] = key
-        return key, kdf
+        """The key for ``header``'s salt and parameters (bounded when the header was read);
+        without a passphrase header, a fresh salt at the current parameters."""
+        kdf = header.kdf if header is not None and header.kind == self.kind else fresh_params()
+        return derive(self.value, kdf), kdf
 
 
 @dataclass(frozen=True)
@@ -97,10 +74,18 @@ class KeyringKey:
     def key_for(self, header: Header | None) -> tuple[bytes, KdfParams]:
         import keyring
 
-        stored = keyring.get_password(KEYRING_SERVICE, self.account)
-        if stored is None:
-            stored = base64.b64encode(os.urandom(KEY_BYTES)).decode()
-            keyring.set_password(KEYRING_SERVICE, self.account, stored)
+        try:
+            stored = keyring.get_password(KEYRING_SERVICE, self.account)
+            if stored is None:
+                stored = base64.b64encode(os.urandom(KEY_BYTES)).decode()
+                keyring.set_password(KEYRING_SERVICE, self.account, stored)
+        except Exception as exc:  # noqa: BLE001 - a locked or broken backend raises anything
+            raise StoreError(
+                f"The {self.label} did not give the store's key ({type(exc).__name__}); "
+                "nothing was changed",
+                remedy="unlock the keyring (sign in to the desktop session) and try again; or "
+                f"set {KEY_ENV} / {PASSPHRASE_ENV} for a store of its own",
+            ) from None
         return decode_key(stored, self.label), KdfParams()
 
 
@@ -114,13 +99,14 @@ class KeyFile:
         return f"key file {self.path}"
 
     def key_for(self, header: Header | None) -> tuple[bytes, KdfParams]:
-        if not self.path.exists():
-            _create_key_file(self.path)
+        """The key in the file (created on first use); refused unless the file is this
+        user's, ``0600`` and not a link (see ``_home.read_private_file``)."""
         try:
-            text = self.path.read_text().strip()
-        except OSError as exc:
-            raise StoreError(f"Cannot read the key file {self.path}: {exc.strerror}") from None
-        return decode_key(text, str(self.path)), KdfParams()
+            raw = read_private_file(self.path, secret=True)
+        except FileNotFoundError:
+            _create_key_file(self.path)
+            raw = read_private_file(self.path, secret=True)
+        return decode_key(raw.decode("ascii", "replace").strip(), str(self.path)), KdfParams()
 
 
 KeySource = EnvKey | Passphrase | KeyringKey | KeyFile

@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+from .._disk_errors import write_failure
 from ..errors import StoreError
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
@@ -76,7 +77,10 @@ class InterProcessLock:
         self._thread_lock.release()
 
     def _acquire(self) -> int:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError as exc:
+            raise write_failure(exc, self.path) from None
         deadline = time.monotonic() + self.timeout
         delay = 0.001
         while not _try_lock(fd):

@@ -29,12 +29,21 @@ if TYPE_CHECKING:
     from ._state import EmulatorState
 
 _PENDING_LIFETIME = 3600.0
-_LOOPBACK = ("localhost", "127.0.0.1", "[::1]", "::1")
+# Redirect URI matching as Microsoft documents it ("Redirect URI (reply URL) restrictions",
+# https://learn.microsoft.com/en-us/entra/identity-platform/reply-url): paths are
+# case-sensitive and matched exactly; for "localhost" redirect URIs (and the 127.0.0.1
+# literal the page recommends instead) the port is ignored, for http and https alike; the host
+# itself still has to match, so a registered http://localhost/callback does not admit
+# http://127.0.0.1:port/callback; and "the IPv6 loopback address ([::1]) is not currently
+# supported": never matched.
+_PORT_FREE_HOSTS = ("localhost", "127.0.0.1")
 
 
 def redirect_allowed(registered: list[str], uri: str) -> bool:
-    """Exact match, except that an http loopback URI matches on any port."""
+    """Exact match, except that the port of a localhost / 127.0.0.1 URI is ignored."""
     asked = urlsplit(uri)
+    if (asked.hostname or "") == "::1":
+        return False
     for candidate in registered:
         known = urlsplit(candidate)
         if uri == candidate:
@@ -42,8 +51,7 @@ def redirect_allowed(registered: list[str], uri: str) -> bool:
         same_place = (asked.scheme.lower() == known.scheme.lower()
                       and (asked.hostname or "") == (known.hostname or "")
                       and asked.path == known.path and asked.query == known.query)
-        if same_place and (asked.port == known.port
-                           or (known.scheme == "http" and known.hostname in _LOOPBACK)):
+        if same_place and (asked.port == known.port or known.hostname in _PORT_FREE_HOSTS):
             return True
     return False
 

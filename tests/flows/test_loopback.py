@@ -26,7 +26,7 @@ def browse(url: str) -> httpx.Response:
 def test_binds_loopback_only_and_answers_once():
     target = LoopbackRedirect()
     assert target.redirect_uri == f"http://localhost:{target.port}/callback"
-    assert target._server.server_address[0] == "127.0.0.1"
+    assert target.addresses[0] == "127.0.0.1"
     target.expect_state("s1")
     page = browse(target.redirect_uri + "?code=abc&state=s1")
     assert page.status_code == 200 and "You can close this tab" in page.text

@@ -112,3 +112,25 @@ def test_a_store_the_server_cannot_open_is_a_clear_error_not_a_traceback(jupyter
     message = reply.json()["message"]
     assert "What to do" in message and "Traceback" not in reply.text
     assert "microsoft/locked" in {c.key for c in Session(jupyter.home).connections()}  # untouched
+
+
+def test_a_home_others_can_write_is_reported_as_a_message_not_a_traceback(jupyter):
+    _add_connection(jupyter.home, "exposed")
+    jupyter.home.chmod(0o777)
+    try:
+        with jupyter.client() as http:
+            reply = http.delete("authsome/api/connections/microsoft/exposed")
+    finally:
+        jupyter.home.chmod(0o700)
+    assert reply.status_code == 500 and "Traceback" not in reply.text
+    message = reply.json()["message"]
+    assert "is writable by its group and others (mode 0777)" in message and "chmod 700" in message
+    assert "microsoft/exposed" in {c.key for c in Session(jupyter.home).connections()}
+
+
+def test_any_authsome_error_is_a_message_not_only_a_store_error(jupyter, start_jupyter):
+    misconfigured = start_jupyter(jupyter.home, env={"AUTHSOME_NB_KEY": "not-a-key"})
+    with misconfigured.client() as http:
+        reply = http.get("authsome/api/connections")
+    assert reply.status_code == 500 and "Traceback" not in reply.text
+    assert "AUTHSOME_NB_KEY is not base64 of 32 bytes" in reply.json()["message"]

@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from authsome_nb.errors import ConfigurationError, StoreDecryptError, StoreVersionError
+from authsome_nb.errors import (
+    ConfigurationError,
+    StoreDecryptError,
+    StoreError,
+    StoreVersionError,
+)
 from authsome_nb.store import EncryptedStore
 
 WORKER = Path(__file__).with_name("store_worker.py")
@@ -267,3 +272,16 @@ def test_a_store_written_with_the_key_file_keeps_it_when_a_keyring_appears(
     assert store.data()["connections"]["a"]["connection"] == "a"
     assert store.key_source_label().startswith("key file")
     assert memory_keyring.saved == {}
+
+
+def test_a_locked_keyring_is_a_store_error_not_a_raw_exception(tmp_path, memory_keyring):
+    from keyring.errors import KeyringLocked
+
+    def locked(service, username):
+        raise KeyringLocked("the login keychain is locked")
+
+    memory_keyring.get_password = locked
+    with pytest.raises(StoreError, match="did not give the store's key") as caught:
+        put(EncryptedStore(tmp_path), "a")
+    assert "unlock the keyring" in caught.value.remedy
+    assert not (tmp_path / "credentials.enc").exists()
