@@ -206,7 +206,9 @@ def _api_hosts(data: Mapping[str, Any]) -> tuple[list[str], tuple[re.Pattern[str
             try:
                 patterns.append(re.compile(entry[len(_REGEX):], re.IGNORECASE))
             except re.error as exc:
-                raise SchemaError(key, f"{entry!r} is not a valid regular expression: {exc}")
+                raise SchemaError(
+                    key, f"{entry!r} is not a valid regular expression: {exc}"
+                ) from None
         else:
             hosts.append(entry)
     return hosts, tuple(patterns)
