@@ -31,6 +31,16 @@ def approving(op, login: str, events: list):
     return handle
 
 
+def browsing(op, login: str):
+    """An ``open_browser`` callable: a person who signs in on the provider's pages."""
+
+    def open_browser(url: str) -> None:
+        threading.Thread(target=submit_pages, args=(url,),
+                         kwargs={"ca_path": op.ca_path, "login": login}).start()
+
+    return open_browser
+
+
 def test_device_code_signs_in_through_the_providers_own_pages(op_env):
     op = op_env
     events: list = []
@@ -50,9 +60,7 @@ def test_pkce_through_the_loopback_with_form_post(op_env):
     op = op_env
     events: list = []
     conn = an.login("testoidc", "browser", flow="pkce", on_event=events.append,
-                    open_browser=lambda url: threading.Thread(
-                        target=submit_pages, args=(url,),
-                        kwargs={"ca_path": op.ca_path, "login": "grace"}).start())
+                    open_browser=browsing(op, "grace"))
     assert conn.username == "grace" and conn.flow == "pkce"
     url = next(e for e in events if isinstance(e, AuthorizeUrl)).url
     assert "code_challenge_method=S256" in url and "nonce=" in url
@@ -63,7 +71,7 @@ def test_pkce_through_the_loopback_with_form_post(op_env):
 
 def test_refresh_rotates_the_refresh_token_and_keeps_the_grant(op_env):
     op = op_env
-    an.login("testoidc", flow="device", on_event=approving(op, "ada", []))
+    an.login("testoidc", flow="pkce", open_browser=browsing(op, "ada"), on_event=lambda e: None)
     first = an.token("testoidc")
     old_refresh = refresh_token()
     op.reset_counts()
@@ -76,7 +84,7 @@ def test_refresh_rotates_the_refresh_token_and_keeps_the_grant(op_env):
 
 def test_the_peer_is_strict_a_reused_refresh_token_revokes_the_grant(op_env):
     op = op_env
-    an.login("testoidc", flow="device", on_event=approving(op, "ada", []))
+    an.login("testoidc", flow="pkce", open_browser=browsing(op, "ada"), on_event=lambda e: None)
     old_refresh = refresh_token()
     an.refresh("testoidc")
     reuse = httpx.post(f"{op.issuer}/token", verify=op.tls, trust_env=False,
