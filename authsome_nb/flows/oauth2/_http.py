@@ -130,8 +130,10 @@ def shared_client() -> httpx.Client:
 def protocol_client(client_id: str, client_secret: str | None,
                     auth_method: str | None) -> ProtocolClient:
     """authlib's client for one request or one sign-in (cheap: no connection of its own)."""
-    if auth_method is None:
-        auth_method = "client_secret_basic" if client_secret else "none"
+    if not client_secret:
+        auth_method = "none"  # a public client (GitHub's device flow needs no secret)
+    elif auth_method is None:
+        auth_method = "client_secret_basic"
     return ProtocolClient(shared_client(), client_id=client_id, client_secret=client_secret,
                           token_endpoint_auth_method=auth_method,
                           revocation_endpoint_auth_method=auth_method,
