@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._scopes import RESERVED_SCOPES
-from ._fields import SchemaError, choice, https_url, string, url
+from ._fields import SchemaError, choice, https_url, string, url, words
 from ._oauth import OAuthSettings, oauth_settings, secret_in_file_error
 
 __all__ = ["OAuthSettings", "Provider", "SchemaError", "normalize_host", "provider_from_mapping"]
@@ -61,6 +61,10 @@ class Provider:
     display_name_field: str = "name"
     client_secret_env: str | None = None
     setup_url: str | None = None
+    setup_steps: tuple[str, ...] = ()  # what `%authsome setup` says about registering the app
+    # Asked for by every sign-in, whatever services are chosen: what naming the account needs
+    # (Microsoft's is User.Read, built in).
+    account_scopes: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         flows = ["pkce" if self.oauth and self.oauth.pkce else None,
@@ -186,6 +190,8 @@ def provider_from_mapping(data: Mapping[str, Any], sources: tuple[str, ...] = ()
         display_name_field=string(data, "display_name_field") or "name",
         client_secret_env=string(data, "client_secret_env"),
         setup_url=url(data, "setup_url", required=False),
+        setup_steps=words(data, "setup_steps"),
+        account_scopes=words(data, "account_scopes"),
     )
 
 
