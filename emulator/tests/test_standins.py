@@ -34,7 +34,8 @@ def test_github_answers_errors_with_http_200_and_form_encoding_by_default(emu, h
                            "grant_type": DEVICE_GRANT})
     assert poll.status_code == 200 and "error=authorization_pending" in poll.text
     again = http.post(f"{github.base}/login/oauth/access_token",
-                      headers={"Accept": "application/json"}, data={"client_id": github.client_id, "device_code": device_code,
+                      headers={"Accept": "application/json"},
+                      data={"client_id": github.client_id, "device_code": device_code,
                             "grant_type": DEVICE_GRANT})
     assert again.json()["error"] == "slow_down" and again.json()["interval"] == 10
 
