@@ -224,9 +224,11 @@ class Session:
             wanted = dedupe([*existing["scopes"], *wanted])  # incremental consent keeps old scopes
             login_hint = existing.get("username")
         resolved_id = resolve_client_id(definition, client_id)
-        secret = client_secret or _env_secret(definition)
-        if secret is None and existing is not None and existing.get("client_id") == resolved_id:
-            secret = existing.get("client_secret")  # kept encrypted from an earlier sign-in
+        secret = client_secret
+        if secret is None and not definition.is_microsoft:
+            secret = _env_secret(definition)
+            if secret is None and existing and existing.get("client_id") == resolved_id:
+                secret = existing.get("client_secret")  # kept encrypted from an earlier sign-in
         authority = definition.authority_for(tenant)
         request = SignInRequest(
             client_id=resolved_id,
