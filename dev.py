@@ -67,6 +67,22 @@ def with_node() -> dict[str, str]:
     return dict(os.environ, PATH=node_bin + os.pathsep + os.environ.get("PATH", ""))
 
 
+def ensure_oidc_peer() -> None:
+    """The generic engine's tests run panva's oidc-provider (npm): ``npm ci`` in tests/oidc
+    when its node_modules are missing or its lockfile changed."""
+    folder = ROOT / "tests" / "oidc"
+    stamp = folder / "node_modules" / ".authsome-installed"
+    wanted = str((folder / "package-lock.json").stat().st_mtime_ns)
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    env = with_node()
+    npm = shutil.which("npm", path=env.get("PATH"))
+    if npm is None:
+        sys.exit("The oidc-provider tests need npm (it comes with Node.js)")
+    run(npm, "ci", "--no-audit", "--no-fund", "--prefix", folder, env=env)
+    stamp.write_text(wanted)
+
+
 def ensure_chromium() -> None:
     """The browser tests drive Debian's chromium; install it where we can (root + apt)."""
     if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
@@ -100,6 +116,7 @@ def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     if command == "test":
         ensure_venv("test")
+        ensure_oidc_peer()
         ensure_chromium()
         return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
     if command == "demo":

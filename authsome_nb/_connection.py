@@ -10,6 +10,7 @@ just work) whose ``repr``, ``str()``, ``print()``, IPython pretty-print, HTML re
 from __future__ import annotations
 
 import html
+import math
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -17,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 def describe_expiry(expires_at: float | None, now: float | None = None) -> str:
     if not expires_at:
         return "no access token"
+    if math.isinf(expires_at):
+        return "does not expire"
     left = expires_at - (now or time.time())
     if left <= 0:
         return "expired (refreshes on next use)"
@@ -58,6 +61,10 @@ class Connection:
         data = asdict(self)
         data["scopes"] = list(self.scopes)
         data["key"] = self.key
+        # JSON has no infinity: a token that never expires (GitHub's may not) says so instead.
+        data["never_expires"] = self.expires_at is not None and math.isinf(self.expires_at)
+        if data["never_expires"]:
+            data["expires_at"] = None
         return data
 
     def __repr__(self) -> str:

@@ -4,26 +4,34 @@ MSAL's ``login_hint`` only pre-fills the account picker: the person at the brows
 another account, and whoever sees a pending authorize URL can sign in as *their own* account
 with its ``state``, challenge and nonce and hand that code to the listener first (RFC 8252
 §8.1 names the risk of loopback redirects).  Either way the connection would silently become
-someone else's.  The account is compared by MSAL's home account id (the ``uid.utid`` of
-``client_info``), which the identity platform issues — not by a name anyone can type.
+someone else's.  The account is compared by the id the provider issues — MSAL's home account
+id (the ``uid.utid`` of ``client_info``), OpenID Connect's issuer and ``sub``, a profile's
+``id`` — not by a name anyone can type.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import AccountMismatchError
 
+if TYPE_CHECKING:
+    from .flows import Account
 
-def require_same_account(existing: dict | None, account: dict, *, key: str,
+
+def require_same_account(existing: dict | None, account: Account, *, key: str,
                          force: bool) -> None:
     """Raise :class:`AccountMismatchError` if ``account`` is not ``existing``'s (unless
     ``force``, or there is no earlier account to compare with)."""
     if force or not existing:
         return
-    before, after = existing.get("home_account_id"), account.get("home_account_id")
+    # Records stored before the engines had a common account id kept MSAL's under its name.
+    before = existing.get("account_id") or existing.get("home_account_id")
+    after = account.id
     if not before or not after or before == after:
         return
     was = existing.get("username") or "the account it was signed in with"
-    came = account.get("username") or "another account"
+    came = account.username or "another account"
     provider, _, connection = key.partition("/")
     raise AccountMismatchError(
         f"The sign-in for {key} came back as {came}, but {key} is {was}'s: refused, "

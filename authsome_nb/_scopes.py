@@ -8,7 +8,8 @@ resource prefix optional (:func:`scope_key`).
 ``offline_access`` (a refresh token), ``openid`` and ``profile`` are always requested — MSAL
 adds them itself and refuses to be handed them — so they are filtered out of what is asked
 for and of what is compared.  Custom scopes and presets are merged with ``User.Read``, which
-sign-in needs to read the profile (``/me``).
+sign-in needs to read the profile (``/me``) — for other providers with the definition's
+``account_scopes`` (GitHub's ``read:user``).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def resolve_scopes(
     wanted_services = split_scopes(services)
     if not custom and not wanted_services:
         return dedupe(provider.resource_scopes())
-    chosen: list[str] = [BASE_SCOPE] if provider.is_microsoft else []
+    chosen: list[str] = [BASE_SCOPE] if provider.is_microsoft else list(provider.account_scopes)
     for name in wanted_services:
         preset = provider.services.get(name.lower())
         if preset is None:

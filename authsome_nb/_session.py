@@ -13,7 +13,7 @@ refresh token another process has just rotated away.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import threading
 import time
@@ -23,11 +23,10 @@ from typing import Any
 
 from ._connection import AccessToken, Connection
 from ._home import home_dir
-from ._profile import fetch_profile
 from ._providers import Provider, load_provider
 from ._same_account import require_same_account
 from ._scopes import covers, dedupe, resolve_scopes, scope_keys, split_scopes
-from ._token_index import TokenIndex, expiry_of
+from ._token_index import TokenIndex, expiry_of, refresh_token_of
 from .errors import (
     AuthsomeError,
     ConfigurationError,
@@ -37,9 +36,7 @@ from .errors import (
     TokenError,
 )
 from .events import EventHandler, Failed, SignedIn, failure_outcome, print_event
-from .flows import Flow, SignInRequest, sign_in
-from .flows._aadsts import error_from_result
-from .flows._msal_app import build_app
+from .flows import Engine, Flow, SignInRequest, new_engine
 from .store import EncryptedStore
 
 DEFAULT_PROVIDER = "microsoft"
@@ -53,8 +50,15 @@ class Session:
         self.home: Path = home_dir(home)
         self.store = EncryptedStore(self.home)
         self._index = TokenIndex()
-        self._apps: dict[str, Any] = {}
+        self._engines: dict[str, Engine] = {}
         self._lock = threading.RLock()
+
+    def _engine(self, name: str) -> Engine:
+        """The session's engine of kind ``name`` (``msal`` or ``oauth2``), made on first use."""
+        found = self._engines.get(name)
+        if found is None:
+            found = self._engines.setdefault(name, new_engine(name))
+        return found
 
     # -- the hot path --------------------------------------------------------------------
     def token(
@@ -133,74 +137,37 @@ class Session:
             request_scopes = (
                 split_scopes(scopes) if scopes is not None else list(record["scopes"])
             )
-            result = self._acquire_silent(
+            engine = self._engine(_engine_of(record))
+            refreshed = engine.refresh(
                 record,
                 request_scopes,
                 force=mode != "expired" or claims_challenge is not None,
                 claims=claims_challenge,
             )
+            result = refreshed.result
             failure = None
             if "access_token" not in result:
                 # Remember the failure (the JupyterLab status bar shows it), then raise outside
                 # the transaction: raising inside would discard the write.
-                failure = _refresh_error(result, provider, connection, request_scopes)
+                failure = _refresh_error(engine, result, provider, connection, request_scopes)
                 if record.get("refresh_error") != failure.message.splitlines()[0]:
                     record["refresh_error"] = failure.message.splitlines()[0]
                     tx.save()
-            else:
-                app = self._apps[key][1]
-                if app.token_cache.has_state_changed or record.get("refresh_error"):
-                    record["msal_cache"] = json.loads(app.token_cache.serialize())
-                    record["last_refresh"] = time.time()
-                    record.pop("refresh_error", None)
-                    tx.save()
+            elif refreshed.updates or record.get("refresh_error"):
+                record.update(refreshed.updates)
+                record["last_refresh"] = time.time()
+                record.pop("refresh_error", None)
+                tx.save()
         if failure is not None:
             raise failure
-        expires_at = time.time() + int(result.get("expires_in", 0))
+        expires_at = result.get("expires_at") or time.time() + int(result.get("expires_in", 0))
         return AccessToken(
             result["access_token"],
             provider=provider,
             connection=connection,
-            expires_at=expires_at,
-            scopes=tuple(str(result.get("scope", "")).split()),
+            expires_at=float(expires_at),
+            scopes=tuple(split_scopes(str(result.get("scope", "")))),
         )
-
-    def _acquire_silent(
-        self, record: dict, scopes: list[str], *, force: bool, claims: str | None
-    ) -> dict:
-        key = f"{record['provider']}/{record['connection']}"
-        app = self._app_for(record)
-        app.token_cache.deserialize(json.dumps(record.get("msal_cache") or {}))
-        accounts = [
-            a
-            for a in app.get_accounts()
-            if a.get("home_account_id") == record.get("home_account_id")
-        ]
-        if not accounts:
-            return {"error": "no_account", "error_description": f"{key} holds no account"}
-        result = app.acquire_token_silent_with_error(
-            scopes, accounts[0], force_refresh=force, claims_challenge=claims
-        )
-        return result or {
-            "error": "no_refresh_token",
-            "error_description": "no refresh token is cached",
-        }
-
-    def _app_for(self, record: dict):
-        import msal
-
-        key = f"{record['provider']}/{record['connection']}"
-        identity = (record["client_id"], record["authority"], record.get("client_secret"))
-        cached = self._apps.get(key)
-        if cached is None or cached[0] != identity:
-            app = build_app(
-                record["client_id"],
-                record["authority"],
-                token_cache=msal.SerializableTokenCache(),
-                client_secret=record.get("client_secret"),
-            )
-            cached = self._apps[key] = (identity, app)
-        return cached[1]
 
     def _sync_index(self) -> None:
         data = self.store.data()
@@ -234,11 +201,12 @@ class Session:
             )
         emit = on_event or print_event
         definition = load_provider(provider, self.home)
-        if not definition.is_microsoft:
+        if definition.auth_type != "oauth2" or definition.oauth is None:
             raise ConfigurationError(
-                f"Sign-in for '{provider}' (engine {definition.engine!r}) is not supported yet",
-                remedy="authsome_nb signs in to Microsoft through MSAL; other providers can be "
-                "listed only",
+                f"'{provider}' signs in with {definition.auth_type!r}, which authsome_nb does not "
+                "support",
+                remedy="authsome_nb signs in to OAuth 2.0 / OpenID Connect providers "
+                "(auth_type 'oauth2'); use authsome itself for API keys and browser sessions",
             )
         wanted = resolve_scopes(definition, scopes, services)
         key = f"{provider}/{connection}"
@@ -257,6 +225,11 @@ class Session:
             wanted = dedupe([*existing["scopes"], *wanted])  # incremental consent keeps old scopes
             login_hint = existing.get("username")
         resolved_id = resolve_client_id(definition, client_id)
+        secret = client_secret
+        if secret is None and not definition.is_microsoft:
+            secret = _env_secret(definition)
+            if secret is None and existing and existing.get("client_id") == resolved_id:
+                secret = existing.get("client_secret")  # kept encrypted from an earlier sign-in
         authority = definition.authority_for(tenant)
         request = SignInRequest(
             client_id=resolved_id,
@@ -264,45 +237,41 @@ class Session:
             scopes=list(wanted),
             flow=flow,
             supports_device_code=bool(definition.oauth and definition.oauth.supports_device_code),
-            client_secret=client_secret,
+            client_secret=secret,
             open_browser=open_browser,
             timeout=timeout,
             on_event=emit,
             cancel=cancel,
             redirect=redirect,
             login_hint=login_hint,
+            provider=definition,
         )
+        engine = self._engine(definition.engine)
         try:
-            outcome = sign_in(request)
+            outcome = engine.sign_in(request)
             require_same_account(existing, outcome.account, key=key, force=force)
-            profile = fetch_profile(
-                definition.api_base or "https://graph.microsoft.com/v1.0",
-                outcome.result["access_token"],
-            )
         except AuthsomeError as exc:
             emit(Failed(exc, failure_outcome(exc)))  # for event-driven displays; then raise it
             raise
-        claims = outcome.result.get("id_token_claims") or {}
         now = time.time()
         record = {
             "provider": provider,
             "connection": connection,
+            "engine": definition.engine,
             "client_id": resolved_id,
             "authority": authority,
             "scopes": list(wanted),
             "flow": outcome.flow,
-            "home_account_id": outcome.account.get("home_account_id"),
-            "username": profile.get("userPrincipalName")
-            or profile.get("mail")
-            or claims.get("preferred_username"),
-            "display_name": profile.get("displayName") or claims.get("name"),
-            "tenant_id": claims.get("tid") or outcome.account.get("realm"),
+            "username": outcome.account.username,
+            "display_name": outcome.account.display_name,
+            "tenant_id": outcome.account.tenant_id,
+            "account_id": outcome.account.id,
             "created_at": existing["created_at"] if existing and not force else now,
             "last_refresh": now,
-            "msal_cache": outcome.cache,
+            **outcome.state,
         }
-        if client_secret:
-            record["client_secret"] = client_secret
+        if secret:
+            record["client_secret"] = secret
         try:
             with self._lock, self.store.transaction() as tx:
                 tx.connections[key] = record
@@ -310,7 +279,7 @@ class Session:
         except AuthsomeError as exc:  # e.g. a full disk: nothing stored, said like any failure
             emit(Failed(exc, failure_outcome(exc)))
             raise
-        self._apps.pop(key, None)
+        engine.forget(key)
         found = self._connection_of(record)
         emit(SignedIn(provider, connection, found.username, found.display_name))
         return found
@@ -325,7 +294,13 @@ class Session:
             removed = tx.connections.pop(key, None)
             if removed is not None:
                 tx.save()
-        self._apps.pop(key, None)
+        if removed is not None:
+            engine = self._engine(_engine_of(removed))
+            engine.forget(key)
+            # Where the provider can revoke (RFC 7009), the tokens die at the server too; the
+            # local sign-out stands even when the provider cannot be reached.
+            with contextlib.suppress(AuthsomeError):
+                engine.revoke(removed)
         return removed is not None
 
     def connections(self, provider: str | None = None) -> list[Connection]:
@@ -354,28 +329,27 @@ class Session:
     ) -> list[str]:
         """Set the provider's env vars in this process; returns their names (never the values)."""
         definition = load_provider(provider, self.home)
-        names = definition.export_env
-        if "access_token" not in names:
+        names = definition.export_names
+        if not names.get("access_token"):
             raise ConfigurationError(f"The provider '{provider}' defines no export env var")
-        os.environ[names["access_token"]] = self.token(provider, connection).value
-        exported = [names["access_token"]]
+        access = self.token(provider, connection).value
+        exported = list(names["access_token"])
         if include_refresh_token:
-            if "refresh_token" not in names:
+            if not names.get("refresh_token"):
                 raise ConfigurationError(
                     f"The provider '{provider}' defines no refresh-token env var"
                 )
-            record = self._record(f"{provider}/{connection}") or {}
-            secrets = [
-                v.get("secret")
-                for v in ((record.get("msal_cache") or {}).get("RefreshToken") or {}).values()
-            ]
-            if not secrets:
+            refresh = refresh_token_of(self._record(f"{provider}/{connection}") or {})
+            if not refresh:
                 raise ReauthenticationRequired(
                     f"{provider}/{connection} holds no refresh token",
                     remedy=f"sign in again: an.login({provider!r}, {connection!r})",
                 )
-            os.environ[names["refresh_token"]] = secrets[0]
-            exported.append(names["refresh_token"])
+            for name in names["refresh_token"]:
+                os.environ[name] = refresh
+            exported.extend(names["refresh_token"])
+        for name in names["access_token"]:
+            os.environ[name] = access
         return exported
 
     def key_source(self) -> str:
@@ -386,7 +360,8 @@ class Session:
         """Move an unreadable store aside (kept, not deleted), start empty; return where it went."""
         with self._lock:
             moved = self.store.reset()
-            self._apps.clear()
+            for engine in self._engines.values():
+                engine.forget()
             return moved
 
     # -- helpers -------------------------------------------------------------------------
@@ -417,14 +392,24 @@ def resolve_client_id(provider: Provider, explicit: str | None) -> str:
     value = explicit or os.environ.get(env_name) or provider.client_id
     if value:
         return value.strip()
+    if provider.is_microsoft:
+        remedy = (
+            "register an app in the Azure portal (Microsoft Entra ID → App registrations → New "
+            "registration; accounts in any organizational directory and personal Microsoft "
+            "accounts; platform 'Mobile and desktop applications' with redirect URI "
+            f"http://localhost/callback), then export {env_name}=<Application (client) ID>. "
+            f"`%authsome setup {provider.name}` prints every step"
+        )
+    else:
+        where = f" ({provider.setup_url})" if provider.setup_url else ""
+        remedy = (
+            f"register an OAuth app with {provider.display_name}{where}, then export "
+            f"{env_name}=<its client id>. `%authsome setup {provider.name}` prints every step"
+        )
     raise ConfigurationError(
         f"{provider.display_name} OAuth not configured: no client id "
         f'(set {env_name}, pass client_id=, or add "client_id" to the provider override file)',
-        remedy="register an app in the Azure portal (Microsoft Entra ID → App registrations → New "
-        "registration; accounts in any organizational directory and personal Microsoft accounts; "
-        "platform 'Mobile and desktop applications' with redirect URI http://localhost/callback), "
-        f"then export {env_name}=<Application (client) ID>. `%authsome setup {provider.name}` "
-        "prints every step",
+        remedy=remedy,
     )
 
 
@@ -449,14 +434,27 @@ def _not_signed_in(provider: str, connection: str) -> NotSignedInError:
     )
 
 
-def _refresh_error(result: dict, provider: str, connection: str, scopes: list[str]) -> TokenError:
+def _engine_of(record: dict) -> str:
+    """The engine a record was made by (records written before there were two are MSAL's)."""
+    return record.get("engine") or "msal"
+
+
+def _env_secret(definition: Provider) -> str | None:
+    """The client secret from the provider's env var (``GITHUB_OAUTH_CLIENT_SECRET``), if set."""
+    env_name = definition.client_secret_env or f"{definition.name.upper()}_OAUTH_CLIENT_SECRET"
+    value = os.environ.get(env_name, "").strip()
+    return value or None
+
+
+def _refresh_error(engine: Engine, result: dict, provider: str, connection: str,
+                   scopes: list[str]) -> TokenError:
     login = f"an.login({provider!r}, connection={connection!r})"
     if result.get("error") in ("no_account", "no_refresh_token"):
         return ReauthenticationRequired(
             f"Token refresh failed for {provider}/{connection}: {result['error_description']}",
             remedy=f"sign in again: {login}",
         )
-    base = error_from_result(result, context=f"Token refresh failed for {provider}/{connection}")
+    base = engine.error_of(result, f"Token refresh failed for {provider}/{connection}")
     if isinstance(base, ConsentRequiredError):
         return ConsentRequiredError(
             base.message,

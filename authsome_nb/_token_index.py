@@ -1,7 +1,9 @@
 """The in-memory index behind the token hot path.
 
-Built from the decoded store whenever its generation changes: for every connection, the
-access tokens of its MSAL cache with their scopes and expiry.  A lookup is two dict reads
+Built from the decoded store whenever its generation changes: for every connection, its
+access tokens with their scopes and expiry — those of its MSAL cache (Microsoft), or the one
+token of the generic OAuth engine's ``oauth2`` entry (a token that never expires, as GitHub's
+may, has ``expires_at`` infinity).  A lookup is two dict reads
 and a short scan of that connection's own tokens (one to three), so it costs the same with
 one connection or a hundred — unlike MSAL's own lookup, which scans the whole cache when the
 server returned more scopes than were asked for (about 60 µs at 100 accounts).
@@ -9,6 +11,7 @@ server returned more scopes than were asked for (about 60 µs at 100 accounts).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -59,8 +62,14 @@ class TokenIndex:
 
 
 def _entries_of(record: Mapping[str, Any]) -> Iterable[_Entry]:
-    cache = record.get("msal_cache") or {}
     provider, connection = record["provider"], record["connection"]
+    tokens = record.get("oauth2")
+    if tokens is not None:
+        entry = _oauth2_entry(tokens, record, provider, connection)
+        if entry is not None:
+            yield entry
+        return
+    cache = record.get("msal_cache") or {}
     for item in (cache.get("AccessToken") or {}).values():
         try:
             expires_at = float(item["expires_on"])
@@ -73,6 +82,33 @@ def _entries_of(record: Mapping[str, Any]) -> Iterable[_Entry]:
             AccessToken(secret, provider=provider, connection=connection, expires_at=expires_at,
                         scopes=target),
         )
+
+
+def _oauth2_entry(tokens: Mapping[str, Any], record: Mapping[str, Any], provider: str,
+                  connection: str) -> _Entry | None:
+    secret = tokens.get("access_token")
+    if not isinstance(secret, str) or not secret:
+        return None
+    expires_at = tokens.get("expires_at")
+    expires_at = math.inf if expires_at is None else float(expires_at)
+    granted = tuple(tokens.get("scopes") or ())
+    # Providers spell granted scopes their own way (Google answers `email` with
+    # .../auth/userinfo.email): the token serves what was asked for and what was granted.
+    keys = scope_keys(granted) | scope_keys(record.get("scopes", ()))
+    return _Entry(keys, AccessToken(secret, provider=provider, connection=connection,
+                                    expires_at=expires_at, scopes=granted))
+
+
+def refresh_token_of(record: Mapping[str, Any]) -> str | None:
+    """The connection's refresh token (for an explicit export), None if it has none."""
+    tokens = record.get("oauth2")
+    if tokens is not None:
+        return tokens.get("refresh_token") or None
+    cache = record.get("msal_cache") or {}
+    for item in (cache.get("RefreshToken") or {}).values():
+        if item.get("secret"):
+            return item["secret"]
+    return None
 
 
 def expiry_of(record: Mapping[str, Any]) -> float | None:

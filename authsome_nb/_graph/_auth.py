@@ -1,6 +1,6 @@
 """The bearer, as an ``httpx.Auth`` flow: who gets it, what a 401 means, when to retry.
 
-* The token goes only to the provider's API hosts over https (``Provider.api_hosts``).  A
+* The token goes only to the provider's API hosts over https (``Provider.is_api_host``).  A
   ``@odata.nextLink`` or a redirect that points elsewhere (a download URL, a misconfigured
   proxy, an attacker's link in a shared notebook) is sent without it.
 * A 401 from an API host answered to our bearer is refreshed once and retried once.  This
@@ -51,7 +51,7 @@ class GraphAuth(httpx.Auth):
         if url.scheme != "https":
             return False
         netloc = url.host if url.port in (None, 443) else f"{url.host}:{url.port}"
-        return normalize_host(netloc) in self.api_hosts
+        return self.provider.is_api_host(normalize_host(netloc))
 
     def _token(self):
         return self.session.token(self.provider.name, self.connection, self.scopes)

@@ -63,7 +63,7 @@ def load_provider(name: str, home: str | os.PathLike[str] | None = None) -> Prov
     bundled = _find(BUNDLED_DIR, name)
     overrides = _trusted_override_dir(home)
     override = _find(overrides, name) if overrides is not None else None
-    if overrides is not None:
+    if overrides is not None or trusted_dir_exists(home_dir(home)):  # never read an untrusted one
         warn_about_misplaced(home_dir(home), _bundled_names())
     if bundled is None and override is None:
         known = ", ".join(p.name for p in list_providers(home)) or "none"

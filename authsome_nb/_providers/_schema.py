@@ -2,43 +2,32 @@
 
 authsome's files load unchanged, in both generations of its field names:
 ``host_url`` / ``supports_device_flow`` (older) and ``api_url`` / ``supports_device_code``
-(newer), and both shapes of ``export`` (``{"env": {"access_token": "X_TOKEN"}}`` and
-``{"X_TOKEN": "ACCESS_TOKEN"}``).  Validation names the field, so the loader can add the
-file and the line.
+(newer), ``api_url`` as one host or a list (entries ``regex:PATTERN`` match whole host
+names), ``{base_url}`` templates, and both shapes of ``export``
+(``{"env": {"access_token": "X_TOKEN"}}`` and ``{"X_TOKEN": "ACCESS_TOKEN", "Y": …}``).
+Validation names the field, so the loader can add the file and the line.  The ``oauth``
+object is read in ``_oauth``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .._scopes import RESERVED_SCOPES
+from ._fields import SchemaError, choice, https_url, string, url, words
+from ._oauth import OAuthSettings, oauth_settings, secret_in_file_error
+
+__all__ = ["OAuthSettings", "Provider", "SchemaError", "normalize_host", "provider_from_mapping"]
 
 SUPPORTED_SCHEMA_VERSION = 1
 AUTH_TYPES = ("oauth2", "api_key", "browser")
 FLOWS = ("pkce", "device_code", "dcr_pkce", "api_key", "browser")
-
-
-class SchemaError(ValueError):
-    """A definition breaks the schema; ``field`` is the dotted path of the culprit."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-@dataclass(frozen=True)
-class OAuthSettings:
-    authorization_url: str
-    token_url: str
-    device_authorization_url: str | None = None
-    revocation_url: str | None = None
-    scopes: tuple[str, ...] = ()
-    pkce: bool = True
-    supports_device_code: bool = False
-    supports_dcr: bool = False
+ENGINES = ("oauth2", "msal")
+_REGEX = "regex:"
 
 
 @dataclass(frozen=True)
@@ -60,6 +49,22 @@ class Provider:
     client_id_env: str | None = None
     client_id: str | None = None
     sources: tuple[str, ...] = ()
+    # Further API hosts (``api_url`` lists) and ``regex:`` patterns that may get the bearer.
+    extra_api_hosts: tuple[str, ...] = ()
+    api_host_patterns: tuple[re.Pattern[str], ...] = ()
+    # Every environment variable of each token field (GitHub exports GITHUB_ACCESS_TOKEN and
+    # GH_TOKEN); ``export_env`` keeps the first of each.
+    export_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Plain OAuth 2.0 providers name the account from a profile endpoint (GitHub: /user).
+    profile_url: str | None = None
+    account_field: str | None = None
+    display_name_field: str = "name"
+    client_secret_env: str | None = None
+    setup_url: str | None = None
+    setup_steps: tuple[str, ...] = ()  # what `%authsome setup` says about registering the app
+    # Asked for by every sign-in, whatever services are chosen: what naming the account needs
+    # (Microsoft's is User.Read, built in).
+    account_scopes: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         flows = ["pkce" if self.oauth and self.oauth.pkce else None,
@@ -69,10 +74,19 @@ class Provider:
 
     @property
     def authority(self) -> str:
-        """MSAL's authority: what precedes ``/oauth2/`` in the authorization URL."""
+        """MSAL's authority: what precedes ``/oauth2/`` in the authorization URL.
+
+        For other providers: the OpenID Connect issuer, else the authorization server's
+        origin (what a connection records as where it signed in).
+        """
         if self.oauth is None:
             raise SchemaError("oauth", "this provider has no OAuth settings")
-        url = self.oauth.authorization_url
+        if not self.is_microsoft and self.oauth.issuer:
+            return self.oauth.issuer
+        url = self.oauth.authorization_url or ""
+        if not self.is_microsoft:
+            parts = urlsplit(url)
+            return f"{parts.scheme}://{parts.netloc}"
         head, sep, _ = url.partition("/oauth2/")
         return head if sep else url.rstrip("/")
 
@@ -83,7 +97,7 @@ class Provider:
 
     def authority_for(self, tenant: str | None) -> str:
         """The authority with its tenant replaced (``organizations``, a GUID, a domain)."""
-        if not tenant:
+        if not tenant or not self.is_microsoft:
             return self.authority
         base = self.authority.rstrip("/").rsplit("/", 1)[0]
         return f"{base}/{tenant.strip('/')}"
@@ -91,11 +105,17 @@ class Provider:
     @property
     def api_hosts(self) -> frozenset[str]:
         """Host names (with a port when not 443) that may receive this provider's bearer."""
-        hosts = set()
+        hosts = set(self.extra_api_hosts)
         for value in (self.api_url, self.api_base):
             if value:
                 hosts.add(normalize_host(value))
         return frozenset(hosts)
+
+    def is_api_host(self, host: str) -> bool:
+        """Whether ``host`` (normalised: lowercase, ``:port`` unless 443) may get the bearer."""
+        if host in self.api_hosts:
+            return True
+        return any(pattern.fullmatch(host) for pattern in self.api_host_patterns)
 
     @property
     def is_microsoft(self) -> bool:
@@ -133,90 +153,81 @@ def provider_from_mapping(data: Mapping[str, Any], sources: tuple[str, ...] = ()
             f"version {version} is newer than this authsome_nb understands "
             f"({SUPPORTED_SCHEMA_VERSION}); upgrade authsome-nb",
         )
-    name = _string(data, "name", required=True)
-    auth_type = _choice(data, "auth_type", AUTH_TYPES, default="oauth2")
-    flow = _choice(data, "flow", FLOWS, default="pkce")
-    oauth = _oauth(data.get("oauth"), required=auth_type == "oauth2")
-    api_url = _string(data, "api_url") or _string(data, "host_url")
-    api_base = _string(data, "api_base")
-    if api_base and not api_base.startswith("https://"):
-        raise SchemaError("api_base", "must be an https:// URL")
+    name = string(data, "name", required=True)
+    auth_type = choice(data, "auth_type", AUTH_TYPES, default="oauth2")
+    flow = choice(data, "flow", FLOWS, default="pkce")
+    engine = choice(data, "engine", ENGINES, default="oauth2")
+    oauth = oauth_settings(data.get("oauth"), required=auth_type == "oauth2")
+    if engine == "msal" and oauth is not None and not oauth.authorization_url:
+        raise SchemaError("oauth.authorization_url", "is required for the msal engine")
+    if "client_secret" in data:
+        raise secret_in_file_error()
+    hosts, patterns = _api_hosts(data)
+    api_url = hosts[0] if hosts else None
+    api_base = https_url(data, "api_base")
+    export_names = _export(data.get("export"))
     return Provider(
         name=name,
-        display_name=_string(data, "display_name") or name.title(),
+        display_name=string(data, "display_name") or name.title(),
         auth_type=auth_type,
         flow=flow,
         oauth=oauth,
         api_url=api_url,
         api_base=api_base or (f"https://{api_url}" if api_url else None),
-        engine=_string(data, "engine") or "oauth2",
-        description=_string(data, "description") or "",
-        docs_url=_string(data, "docs_url"),
+        engine=engine,
+        description=string(data, "description") or "",
+        docs_url=string(data, "docs_url"),
         services=_services(data.get("services")),
-        export_env=_export(data.get("export")),
-        client_id_env=_string(data, "client_id_env"),
-        client_id=_string(data, "client_id"),
+        export_env={key: names[0] for key, names in export_names.items()},
+        export_names=export_names,
+        client_id_env=string(data, "client_id_env"),
+        client_id=string(data, "client_id"),
         sources=sources,
+        extra_api_hosts=tuple(normalize_host(h) for h in hosts[1:]),
+        api_host_patterns=patterns,
+        profile_url=_profile_url(data, api_base or (f"https://{api_url}" if api_url else None)),
+        account_field=string(data, "account_field"),
+        display_name_field=string(data, "display_name_field") or "name",
+        client_secret_env=string(data, "client_secret_env"),
+        setup_url=url(data, "setup_url", required=False),
+        setup_steps=words(data, "setup_steps"),
+        account_scopes=words(data, "account_scopes"),
     )
 
 
-def _string(data: Mapping[str, Any], key: str, *, required: bool = False, prefix: str = "") -> Any:
+def _api_hosts(data: Mapping[str, Any]) -> tuple[list[str], tuple[re.Pattern[str], ...]]:
+    """``api_url`` (or ``host_url``): a host, or a list of hosts and ``regex:`` patterns."""
+    key = "api_url" if data.get("api_url") is not None else "host_url"
     value = data.get(key)
     if value is None:
-        if required:
-            raise SchemaError(prefix + key, "is required")
-        return None
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise SchemaError(prefix + key, f"must be a non-empty string, got {type(value).__name__}")
-    return value
+        return [], ()
+    entries = [value] if isinstance(value, str) else value
+    if not isinstance(entries, list) or not entries or not all(
+        isinstance(e, str) and e.strip() for e in entries
+    ):
+        raise SchemaError(key, "must be a host name or a list of host names and regex: patterns")
+    hosts, patterns = [], []
+    for entry in entries:
+        if entry.startswith(_REGEX):
+            try:
+                patterns.append(re.compile(entry[len(_REGEX):], re.IGNORECASE))
+            except re.error as exc:
+                raise SchemaError(
+                    key, f"{entry!r} is not a valid regular expression: {exc}"
+                ) from None
+        else:
+            hosts.append(entry)
+    return hosts, tuple(patterns)
 
 
-def _choice(data: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
-    value = data.get(key, default)
-    if value not in allowed:
-        raise SchemaError(key, f"must be one of {', '.join(allowed)}; got {value!r}")
-    return value
-
-
-def _bool(data: Mapping[str, Any], key: str, default: bool, prefix: str) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise SchemaError(prefix + key, f"must be true or false, got {value!r}")
-    return value
-
-
-def _url(data: Mapping[str, Any], key: str, *, required: bool, prefix: str) -> Any:
-    value = _string(data, key, required=required, prefix=prefix)
-    if value is not None and not value.startswith(("https://", "http://", "{base_url}")):
-        raise SchemaError(prefix + key, f"must be an https:// URL, got {value!r}")
-    return value
-
-
-def _oauth(value: Any, *, required: bool) -> OAuthSettings | None:
-    if value is None:
-        if required:
-            raise SchemaError("oauth", "is required when auth_type is oauth2")
-        return None
-    if not isinstance(value, Mapping):
-        raise SchemaError("oauth", "must be an object")
-    p = "oauth."
-    scopes = value.get("scopes", [])
-    if not isinstance(scopes, list) or not all(isinstance(s, str) and s for s in scopes):
-        raise SchemaError(p + "scopes", "must be a list of non-empty strings")
-    device = value.get("supports_device_code", value.get("supports_device_flow", False))
-    if not isinstance(device, bool):
-        key = "supports_device_code" if "supports_device_code" in value else "supports_device_flow"
-        raise SchemaError(p + key, f"must be true or false, got {device!r}")
-    return OAuthSettings(
-        authorization_url=_url(value, "authorization_url", required=True, prefix=p),
-        token_url=_url(value, "token_url", required=True, prefix=p),
-        device_authorization_url=_url(value, "device_authorization_url", required=False, prefix=p),
-        revocation_url=_url(value, "revocation_url", required=False, prefix=p),
-        scopes=tuple(scopes),
-        pkce=_bool(value, "pkce", True, p),
-        supports_device_code=device,
-        supports_dcr=_bool(value, "supports_dcr", False, p),
-    )
+def _profile_url(data: Mapping[str, Any], api_base: str | None) -> str | None:
+    """``profile_url``: absolute, or a path under ``api_base`` (GitHub's ``/user``)."""
+    value = string(data, "profile_url")
+    if value is None or value.startswith("https://"):
+        return value
+    if value.startswith("/") and api_base:
+        return api_base.rstrip("/") + value
+    raise SchemaError("profile_url", "must be an https:// URL or a /path under api_base")
 
 
 def _services(value: Any) -> dict[str, tuple[str, ...]]:
@@ -235,24 +246,17 @@ def _services(value: Any) -> dict[str, tuple[str, ...]]:
 _EXPORT_FIELDS = {"ACCESS_TOKEN": "access_token", "REFRESH_TOKEN": "refresh_token"}
 
 
-def _export(value: Any) -> dict[str, str]:
-    """Normalise both export shapes to ``{"access_token": ENV_NAME, "refresh_token": ENV_NAME}``.
+def _export(value: Any) -> dict[str, tuple[str, ...]]:
+    """Both export shapes as ``{"access_token": (ENV, …), "refresh_token": (ENV, …)}``.
 
     An override may use the other shape than the bundled file; the merged object then holds
-    both, and the flat entries (the override's, usually) win.
+    both, and the flat entries (the override's, usually) come first.
     """
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise SchemaError("export", "must be an object")
-    result: dict[str, str] = {}
-    env = value.get("env")
-    if env is not None:
-        if not isinstance(env, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in env.items()
-        ):
-            raise SchemaError("export.env", "must map token fields to environment variable names")
-        result.update(env)
+    flat: dict[str, list[str]] = {}
     for env_name, token_field in value.items():
         if env_name == "env":
             continue
@@ -261,5 +265,15 @@ def _export(value: Any) -> dict[str, str]:
                 f"export.{env_name}",
                 "must be ACCESS_TOKEN or REFRESH_TOKEN (authsome's newer export shape)",
             )
-        result[_EXPORT_FIELDS[token_field.upper()]] = env_name
-    return result
+        flat.setdefault(_EXPORT_FIELDS[token_field.upper()], []).append(env_name)
+    env = value.get("env")
+    if env is not None:
+        if not isinstance(env, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+        ):
+            raise SchemaError("export.env", "must map token fields to environment variable names")
+        for token_field, env_name in env.items():
+            names = flat.setdefault(token_field, [])
+            if env_name not in names:
+                names.append(env_name)
+    return {key: tuple(names) for key, names in flat.items()}

@@ -1,4 +1,4 @@
-"""``%authsome setup microsoft``: the app-registration guide, with this installation's values.
+"""``%authsome setup <provider>``: the app-registration guide, with this installation's values.
 
 It follows the project's first seed step by step, but fills in what only this machine
 knows: the exact redirect URIs (including a running Jupyter server's ``/authsome/callback``),
@@ -83,7 +83,7 @@ def _code_html(step: str) -> str:
 def build_guide(provider, services: list[str] | None = None, home=None) -> SetupGuide:
     """The guide for ``provider`` (a Provider definition) and the chosen services."""
     if not provider.is_microsoft:
-        return _generic_guide(provider)
+        return _generic_guide(provider, services, home)
     env_name = provider.client_id_env or "MICROSOFT_OAUTH_CLIENT_ID"
     sections = [
         Section("Create the app registration", [
@@ -175,15 +175,47 @@ def _client_id_steps(provider, env_name: str) -> list[str]:
     ]
 
 
-def _generic_guide(provider) -> SetupGuide:
+def _generic_guide(provider, services: list[str] | None, home) -> SetupGuide:
+    """Any OAuth 2.0 provider: the app, its redirect URI, its secret, its scopes, the sign-in."""
     env_name = provider.client_id_env or f"{provider.name.upper()}_OAUTH_CLIENT_ID"
-    steps = [
-        f"Register an OAuth app with {provider.display_name}"
-        + (f" ({provider.docs_url})" if provider.docs_url else "") + ".",
-        f"Redirect URI: `{LOOPBACK_REDIRECT}`.",
-        f"Set `{env_name}` to the app's client id.",
-        f"Sign-in for {provider.display_name} is not supported by authsome_nb yet: its definition "
-        "can be listed only.",
-    ]
-    return SetupGuide(f"App registration for {provider.display_name}",
-                      [Section("Register an app", steps)])
+    secret_env = provider.client_secret_env or f"{provider.name.upper()}_OAUTH_CLIENT_SECRET"
+    oauth = provider.oauth
+    where = f" ({provider.setup_url})" if provider.setup_url else ""
+    register = [f"Register an OAuth app with {provider.display_name}{where}.",
+                f"Redirect (callback) URI: `{LOOPBACK_REDIRECT}`: the sign-in listens on a free "
+                "local port, and loopback redirects match any port (RFC 8252).",
+                *provider.setup_steps]
+    for uri in server_redirect_uris(home):
+        if uri != LOOPBACK_REDIRECT:
+            register.append(f"Add also `{uri}` if the provider takes several: this Jupyter "
+                            "server's callback, for PKCE when the kernel is not on your machine.")
+    credentials = [f"`%env {env_name}=<the app's client id>` (or `--client-id`, or "
+                   f"`\"client_id\"` in `$AUTHSOME_NB_HOME/providers/{provider.name}.json`)."]
+    needs = set(oauth.client_secret_required_for) if oauth else set()
+    if needs:
+        flows = " and ".join("the browser sign-in" if f == "pkce" else "the device code"
+                             for f in sorted(needs, reverse=True))
+        credentials.append(f"{provider.display_name} wants the app's client secret for {flows}: "
+                           f"`%env {secret_env}=<the secret>` or `client_secret=` — it is kept "
+                           "only in the encrypted store, never in a provider file.")
+    if oauth and oauth.supports_device_code and "device_code" not in needs:
+        credentials.append("Without a secret the sign-in uses a device code.")
+    current = os.environ.get(env_name) or provider.client_id
+    credentials.append(f"A client id is configured here already: `{current}`." if current else
+                       f"No client id is configured here yet ({env_name} is not set).")
+    scopes = list(provider.resource_scopes())
+    command = f"%authsome login {provider.name}" + (
+        f" --service {','.join(services)}" if services else "")
+    asks = " asks for " + ", ".join(f"`{s}`" for s in scopes) if scopes and not services else ""
+    sign_in = [f"`{command}`{asks}",
+               f"`an.client({provider.name!r})` then calls {provider.api_base or 'its API'} "
+               "with the token (sent to its API hosts only)."]
+    if provider.services:
+        sign_in.append("Scope presets: " + ", ".join(
+            f"`--service {name}` ({', '.join(scopes)})" for name, scopes in
+            provider.services.items()))
+    return SetupGuide(f"OAuth app for {provider.display_name}", [
+        Section("Register the app", register),
+        Section("Give authsome_nb the app's credentials", credentials),
+        Section("Sign in", sign_in),
+    ])

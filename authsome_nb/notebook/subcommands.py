@@ -65,7 +65,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 def overview() -> str:
     width = max(len(n) for n in SUBCOMMANDS)
-    lines = ["%authsome SUBCOMMAND [options]: sign in to Microsoft, call Graph from this notebook.",
+    lines = ["%authsome SUBCOMMAND [options]: sign in to Microsoft, GitHub, Google or any OAuth "
+             "provider, call Graph from this notebook.",
              ""]
     lines += [f"  {name.ljust(width)}  {sub.summary}" for name, sub in SUBCOMMANDS.items()]
     lines += [

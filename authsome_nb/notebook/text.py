@@ -8,6 +8,7 @@ their ``text/plain`` so the two cannot drift apart.
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime
 
@@ -38,7 +39,7 @@ def countdown(seconds: float) -> str:
 
 def clock(timestamp: float | None) -> str:
     """Local wall-clock time of a timestamp, ``HH:MM`` (with the date when not today)."""
-    if not timestamp:
+    if not timestamp or not math.isfinite(timestamp):
         return ""
     when = datetime.fromtimestamp(timestamp)
     if when.date() == datetime.now().date():
@@ -49,7 +50,7 @@ def clock(timestamp: float | None) -> str:
 def token_expiry(expires_at: float | None) -> str:
     """``expires in 59 min (at 14:05)``: relative for people, absolute for the record."""
     relative = describe_expiry(expires_at)
-    if expires_at and expires_at > time.time():
+    if expires_at and math.isfinite(expires_at) and expires_at > time.time():
         return f"{relative} (at {clock(expires_at)})"
     return relative
 

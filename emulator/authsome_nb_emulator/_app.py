@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import _authorize, _graph, _identity, _token_endpoint
+from . import _authorize, _github, _google, _graph, _identity, _token_endpoint
 from ._graph_common import GraphCall
 from ._identity_common import stamp
 from ._server import App, Request, Response
@@ -69,6 +69,14 @@ def _userinfo(state: EmulatorState, request: Request) -> Response:
 
 def _route(state: EmulatorState, request: Request) -> Response:
     path = request.path
+    if path.startswith(_github.PREFIX + "/"):
+        response = _github.handle(state, state.github, request)
+        response.log["endpoint"] = "github"
+        return response
+    if path.startswith(_google.PREFIX + "/"):
+        response = _google.handle(state, state.google, request)
+        response.log["endpoint"] = "google"
+        return response
     if path == "/v1.0" or path.startswith("/v1.0/"):
         return _graph.handle(state, request)
     if path.lower() == "/common/discovery/instance":

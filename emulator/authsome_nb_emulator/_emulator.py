@@ -25,6 +25,7 @@ from ._client import EmulatorClient
 from ._control import make_control
 from ._errors import EmulatorError
 from ._server import TlsServer
+from ._standin_api import StandInControl
 from ._state import DEFAULT_CLIENT_ID, KNOBS, EmulatorState
 from ._users import User, default_users, make_user
 
@@ -202,6 +203,16 @@ class Emulator:
             "api_base": self.graph_base,
             "client_id": self.client_id,
         }
+
+    @property
+    def github(self) -> StandInControl:
+        """GitHub's stand-in (``/github``): approve codes, play its browser, its app's ids."""
+        return StandInControl(self._running(), self._state.github, self.ca_path)
+
+    @property
+    def google(self) -> StandInControl:
+        """Google's stand-in (``/google``), an OpenID Connect issuer."""
+        return StandInControl(self._running(), self._state.google, self.ca_path)
 
     def write_provider_override(self, home: str | os.PathLike[str]) -> Path:
         """Write ``home/providers/microsoft.json`` (folders created ``0700``)."""

@@ -16,6 +16,8 @@ from typing import Any
 
 from ._aadsts import INJECTABLE
 from ._data import DataStore
+from ._github import GitHub
+from ._google import Google
 from ._ledger import Ledger
 from ._tokens import TokenRegistry
 from ._users import Directory, User
@@ -107,6 +109,7 @@ class EmulatorState:
         self.pending_sign_ins: dict[str, tuple[dict[str, str], float]] = {}
         self.identity_faults: list[IdentityFault] = []
         self.graph_faults: list[GraphFault] = []
+        self.github, self.google = GitHub(), Google()  # the other providers' stand-ins
         # Defaults first, so validation of one knob may read another.
         self.access_token_lifetime = 3600
         self.refresh_token_lifetime = 90 * 86400

@@ -17,6 +17,7 @@ export interface IConnection {
   tenant_id: string | null;
   scopes: string[];
   expires_at: number | null;
+  never_expires?: boolean; // GitHub's OAuth app tokens, for example
   created_at: number | null;
   last_refresh: number | null;
   flow: string | null;

@@ -122,7 +122,7 @@ export class ConnectionsPanel extends Widget {
       ['Account', c.username || 'unknown account'],
       ['Tenant', c.tenant_id || '—'],
       ['Scopes', c.scopes.join(' ') || '—'],
-      ['Token', describeExpiry(c.expires_at)]
+      ['Token', c.never_expires ? 'does not expire' : describeExpiry(c.expires_at)]
     ];
     return h(
       'article',

@@ -178,3 +178,24 @@ def test_lab_hears_when_a_kernel_signs_in(emulated):
     event = asyncio.run(listen())
     assert event["action"] == "changed" and set(event) <= {"schema_id", "action"} | {
         k for k in event if k.startswith("__")}
+
+
+def test_lab_signs_in_to_any_provider_github_with_a_device_code(emulated):
+    emu, server = emulated
+    github = emu.github
+    github.configure(device_interval=1, expiring_tokens=False)
+    github.write_provider_override(server.home)
+    with server.client() as http:
+        started = http.post("authsome/api/login", json={"provider": "github"})
+        job = started.json()
+        assert started.status_code == 202 and job["status"] == "waiting", job
+        github.approve(job["device_code"]["user_code"], user="megan")
+        done = _wait_for_job(http, job["id"], until={"signed_in", "failed"})
+        assert done["status"] == "signed_in", done
+        assert done["account"]["username"] == github.login_of("megan")
+        listed = http.get("authsome/api/connections").json()["connections"]
+        found = next(c for c in listed if c["key"] == "github/default")
+        assert found["never_expires"] and found["expires_at"] is None
+        secret = Session(server.home).store.data()["connections"]["github/default"]["oauth2"]
+        assert secret["access_token"] not in json.dumps(listed)
+        assert secret["access_token"] not in server.log()

@@ -35,4 +35,4 @@ def test_candidates_follow_the_position_in_the_line():
 def test_a_provider_already_given_is_not_offered_again():
     assert "microsoft" not in candidates("%authsome login microsoft ")
     assert "--flow" in candidates("%authsome login microsoft ")
-    assert candidates("%authsome login --flow device ") == ["microsoft"]
+    assert candidates("%authsome login --flow device ") == ["github", "google", "microsoft"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
+from authsome_nb._providers import load_provider
 from authsome_nb.notebook.commands import setup_guide
+from authsome_nb.notebook.setup_guide import build_guide
 
 
 def test_the_guide_names_the_redirect_uris_public_client_flows_and_default_permissions(
@@ -55,3 +57,20 @@ def test_the_html_guide_marks_code_and_escapes_the_rest(tmp_path, monkeypatch):
     html = setup_guide("microsoft")._repr_html_()
     assert "<code>http://localhost/callback</code>" in html
     assert "<code>%env MICROSOFT_OAUTH_CLIENT_ID=&lt;Application (client) ID&gt;</code>" in html
+
+
+def test_the_github_guide_says_how_to_register_the_app_and_where_the_secret_goes(
+        tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_OAUTH_CLIENT_ID", raising=False)
+    guide = repr(build_guide(load_provider("github", tmp_path), home=tmp_path))
+    assert "https://github.com/settings/applications/new" in guide
+    assert "Enable Device Flow" in guide and "http://localhost/callback" in guide
+    assert "GITHUB_OAUTH_CLIENT_SECRET" in guide and "encrypted store" in guide
+    assert "Without a secret the sign-in uses a device code" in guide
+    assert "%authsome login github asks for repo, read:user" in guide
+
+
+def test_the_google_guide_asks_for_the_secret_for_both_flows(tmp_path):
+    guide = repr(build_guide(load_provider("google", tmp_path), ["drive"], home=tmp_path))
+    assert "Desktop app" in guide and "the browser sign-in and the device code" in guide
+    assert "%authsome login google --service drive" in guide

@@ -22,7 +22,9 @@ def _row(provider) -> tuple[str, ...]:
         ", ".join(flows) or provider.auth_type,
         provider.api_base or provider.api_url or "",
         ", ".join(provider.services),
-        "yes" if provider.is_microsoft else "list only",
+        ("MSAL" if provider.is_microsoft else "OAuth 2.0" + (" / OIDC" if oauth and
+                                                              oauth.is_oidc else ""))
+        if provider.auth_type == "oauth2" else "not supported",
         where,
     )
 

@@ -1,0 +1,112 @@
+"""The device authorization grant (RFC 8628) for any provider.
+
+Providers differ from Entra here: oidc-provider and GitHub send no ``message`` (we build the
+"open this page, enter this code" text), oidc-provider sends no ``interval`` (RFC 8628 §3.2:
+then 5 s), Google names the page ``verification_url``, GitHub answers errors with HTTP 200.
+``slow_down`` adds 5 s to the interval (§3.5), or takes the one the provider sends (GitHub).
+The wait ends with the code's expiry, our ``timeout`` (None: the code's whole life), the
+Cancel button, or Ctrl+C / Kernel → Interrupt (:class:`SignInCancelled`).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Any
+
+from ...errors import SignInCancelled, SignInTimeout
+from ...events import DeviceCode, EventHandler, Waiting
+from ._errors import oauth_error
+from ._http import ProtocolClient, TokenEndpointError
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+DEFAULT_INTERVAL = 5  # RFC 8628 §3.2
+SLOW_DOWN_STEP = 5  # RFC 8628 §3.5
+DEFAULT_LIFETIME = 900
+_TICK = 0.2
+
+
+def sign_in_with_device_code(
+    client: ProtocolClient,
+    *,
+    device_url: str,
+    token_url: str,
+    scopes: list[str],
+    extra: dict[str, str],
+    on_event: EventHandler,
+    timeout: float | None,
+    cancel: threading.Event | None,
+    provider_name: str,
+) -> dict[str, Any]:
+    """Run the device flow; returns the token response or raises a SignInError."""
+    try:
+        answer = client.post_form(device_url, {"scope": " ".join(scopes), **extra})
+    except TokenEndpointError as exc:
+        raise oauth_error(exc.body, context="Could not start the device-code sign-in",
+                          provider=provider_name) from None
+    device_code = answer.get("device_code")
+    user_code = answer.get("user_code")
+    page = answer.get("verification_uri") or answer.get("verification_url")
+    if not device_code or not user_code or not page:
+        raise oauth_error({"error": "invalid_response", "error_description":
+                           "the device authorization answer lacks device_code, user_code or "
+                           "verification_uri"},
+                          context="Could not start the device-code sign-in",
+                          provider=provider_name)
+    interval = _number(answer.get("interval"), DEFAULT_INTERVAL)
+    expires_at = time.time() + _number(answer.get("expires_in"), DEFAULT_LIFETIME)
+    on_event(DeviceCode(
+        user_code=str(user_code),
+        verification_uri=str(page),
+        message=answer.get("message") or f"To sign in, use a web browser to open the page "
+        f"{page} and enter the code {user_code} to authenticate.",
+        expires_at=expires_at,
+        interval=int(interval),
+    ))
+    on_event(Waiting("Waiting for the code to be entered…"))
+    deadline = min(expires_at, time.time() + (math.inf if timeout is None else timeout))
+    try:
+        while True:
+            _sleep(interval, deadline, cancel)
+            if cancel is not None and cancel.is_set():
+                raise SignInCancelled("Sign-in cancelled.")
+            if time.time() >= deadline:
+                break
+            try:
+                return client.fetch_token(token_url, grant_type=DEVICE_GRANT,
+                                          device_code=device_code)
+            except TokenEndpointError as exc:
+                if exc.error == "authorization_pending":
+                    continue
+                if exc.error == "slow_down":
+                    interval = _number(exc.body.get("interval"), interval + SLOW_DOWN_STEP)
+                    continue
+                raise oauth_error(exc.body, context="Device-code sign-in failed",
+                                  provider=provider_name) from None
+    except KeyboardInterrupt:
+        raise SignInCancelled("Sign-in interrupted.") from None
+    if deadline < expires_at and timeout is not None:
+        raise SignInTimeout(
+            f"Nobody approved the code within {int(timeout)} s",
+            remedy="run the sign-in again and enter the code in time (or raise timeout=)",
+        )
+    raise oauth_error({"error": "expired_token"}, context="Device-code sign-in failed",
+                      provider=provider_name)
+
+
+def _sleep(seconds: float, deadline: float, cancel: threading.Event | None) -> None:
+    """Sleep in short steps so that Cancel and Ctrl+C are heard at once."""
+    until = min(time.time() + seconds, deadline)
+    while time.time() < until:
+        if cancel is not None and cancel.is_set():
+            return
+        time.sleep(min(_TICK, max(0.0, until - time.time())))
+
+
+def _number(value: Any, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return float(default)
+    return number if number > 0 else float(default)
