@@ -52,7 +52,7 @@ def login(
     client_id: str | None = None,
     client_secret: str | None = None,
     open_browser: bool | Callable[[str], object] = True,
-    timeout: float = 300,
+    timeout: float | None = None,
     force: bool = False,
     on_event: EventHandler | None = None,
     cancel: threading.Event | None = None,

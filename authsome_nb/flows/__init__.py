@@ -33,7 +33,7 @@ class SignInRequest:
     supports_device_code: bool = True
     client_secret: str | None = None
     open_browser: Any = True
-    timeout: float = 300
+    timeout: float | None = None  # None: as long as the device code / browser sign-in is valid
     on_event: EventHandler = print_event
     cancel: threading.Event | None = None
     redirect: Any = None  # a redirect target for PKCE; None: a loopback listener

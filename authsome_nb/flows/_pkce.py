@@ -20,6 +20,12 @@ from ._aadsts import error_from_result
 
 BrowserOpener = bool | Callable[[str], object]
 
+#: How long a browser sign-in may take when no timeout is given: as long as a device code is
+#: valid (``expires_in`` 900 s at Microsoft), time for a password, MFA and consent.  The
+#: authorization code that comes back is short-lived (about 10 minutes) and is redeemed at once:
+#: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow
+DEFAULT_WAIT = 900.0
+
 
 def sign_in_with_pkce(
     app,
@@ -27,7 +33,7 @@ def sign_in_with_pkce(
     *,
     redirect,
     on_event: EventHandler,
-    timeout: float,
+    timeout: float | None,
     open_browser: BrowserOpener,
     browser_is_local: bool,
     cancel: threading.Event | None = None,
@@ -55,7 +61,7 @@ def sign_in_with_pkce(
             )
         )
         on_event(Waiting("Waiting for the browser to come back…"))
-        response = redirect.wait(timeout, cancel)
+        response = redirect.wait(DEFAULT_WAIT if timeout is None else timeout, cancel)
     finally:
         redirect.close()
     try:

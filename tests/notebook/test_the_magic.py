@@ -88,7 +88,8 @@ def test_defaults_come_from_traitlets_config(shell):
     ("login microsoft --timeout soon", "argument --timeout: invalid float value: 'soon'"),
     ("login microsoft --service outlook,fax", "unknown service 'fax' for microsoft"),
     ("login gogle", "No provider named 'gogle'"),
-    ("logout microsoft extra", "unrecognized arguments: extra"),
+    ("logout microsoft work extra", "unrecognized arguments: extra"),
+    ("logout microsoft work --connection home", "two connections given, 'work' and"),
     ('get "microsoft', "No closing quotation"),
 ])
 def test_bad_arguments_are_one_line_usage_errors(shell, line, says):
