@@ -3,8 +3,9 @@
 Someone ran a notebook that signs in twice and lists the connections (nbclient, no widget
 state saved: JupyterLab's default).  Opened again, in JupyterLab and in Notebook 7, its cards
 show the accounts, with no "model not found"; signing out in the sidebar turns the notebook's
-card to "signed out" within seconds.  And while a blocking sign-in waits, its Cancel button
-stops it (the busy kernel is interrupted) and the cell ends calmly.
+card to "signed out", and a sign-in or sign-out by another process reaches it within seconds.
+And while a blocking sign-in waits, its Cancel button stops it (the busy kernel is
+interrupted) and the cell ends calmly.
 
 One Jupyter server and one Chromium for the module; screenshots go to the test's folder, and
 with ``AUTHSOME_NB_UPDATE_SCREENSHOTS=1`` to ``docs/`` too.  Requests to non-loopback hosts
@@ -36,6 +37,7 @@ from authsome_nb._session import Session  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
+expect.set_options(timeout=30_000)
 
 DOCS = ROOT / "docs"
 SAVED_CELLS = [
@@ -57,7 +59,8 @@ class Reopened:
     def open(self, path: str):
         page = self.browser.context.new_page()
         page.set_default_timeout(60_000)
-        page.goto(f"{self.server.url}{path}?token={self.server.token}")
+        # reset: a fresh JupyterLab workspace, not the tabs an earlier test left open
+        page.goto(f"{self.server.url}{path}?reset&token={self.server.token}")
         return page
 
     def shot(self, locator, name: str) -> None:
@@ -87,9 +90,11 @@ def reopened(tmp_path_factory):
     )
     notebooks = workdir / "notebooks"
     notebooks.mkdir()
-    with Emulator() as emu:
+    with Emulator() as emu, pytest.MonkeyPatch.context() as monkeypatch:
         emu.write_provider_override(home)
         env = emu.environ(home)
+        for name, value in env.items():  # this process signs in and out "elsewhere"
+            monkeypatch.setenv(name, value)
         # Someone ran it: Megan by default, Adele as "work"; saved as JupyterLab does by default.
         saved = _notebook(SAVED_CELLS)
         emu.auto_approve_after, emu.auto_approve_user = 0, "megan"
@@ -142,6 +147,17 @@ def test_jupyterlab_shows_the_saved_cards_and_a_sidebar_sign_out_reaches_them(re
     expect(default).to_have_attribute("data-state", "signed in")
     reopened.shot(page.locator(".lm-SplitPanel").first, "lab-card-after-sidebar-sign-out")
     assert [c.key for c in Session(reopened.server.home).connections()] == ["microsoft/default"]
+
+    # Another process signs in and out: the server's change events reach the cards in seconds.
+    elsewhere = Session(reopened.server.home)
+    emu.auto_approve_after, emu.auto_approve_user = 0, "adele"
+    try:
+        elsewhere.login("microsoft", "work", flow="device", on_event=lambda e: None)
+    finally:
+        emu.auto_approve_after = None
+    expect(work).to_have_attribute("data-state", "signed in", timeout=5_000)
+    elsewhere.logout("microsoft", "work")
+    expect(work).to_have_attribute("data-state", "signed out", timeout=5_000)
     page.close()
 
 
