@@ -143,3 +143,24 @@ def test_a_login_button_signs_in_and_out_in_the_background(world):
         assert states[button]["description"] == "Sign in with Microsoft"
         world.assert_no_secrets(run)
     assert an.connections() == []
+
+
+def test_a_login_button_that_fails_shows_why_and_offers_itself_again(world):
+    with world.notebook(
+        "%load_ext authsome_nb\nimport authsome_nb as an\n"
+        "button = an.LoginButton('microsoft', connection='work', flow='device')\nbutton",
+        "sign_in = button.click()",
+        "sign_in.wait(60)\nprint(button.button.description, button.button.disabled)",
+    ) as run:
+        run.cells(0, 1)
+        denier = world.deny_when_shown(run)
+        run.cell(2)
+        denier.join()
+        assert run.text(2).strip() == "Sign in with Microsoft again False"
+        [display] = run.outputs(0)
+        assert WIDGET_VIEW in display["data"]  # a button waiting to be pressed is a widget
+        states = run.widget_state()
+        [button] = models_with_class(states, "authsome-login-button")
+        shown = " ".join(str(s.get("value", "")) for s in states.values())
+        assert "Sign-in declined" in shown and "AADSTS65004" in shown
+        world.assert_no_secrets(run)
