@@ -52,12 +52,16 @@ def login(
     client_id: str | None = None,
     client_secret: str | None = None,
     open_browser: bool | Callable[[str], object] = True,
-    timeout: float = 300,
+    timeout: float | None = None,
     force: bool = False,
     on_event: EventHandler | None = None,
     cancel: threading.Event | None = None,
 ) -> Connection:
-    """Sign in (or reuse a valid sign-in) and store the connection; see :meth:`Session.login`."""
+    """Sign in (or reuse a valid sign-in) and store the connection; see :meth:`Session.login`.
+
+    ``timeout=None`` waits as long as the device code is valid (Microsoft's ``expires_in``) or,
+    for a browser sign-in, as long; a number of seconds gives up sooner.
+    """
     return session().login(
         provider, connection, flow=flow, scopes=scopes, services=services, tenant=tenant,
         client_id=client_id, client_secret=client_secret, open_browser=open_browser,

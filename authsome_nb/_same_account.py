@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import AccountMismatchError
+from .errors import AccountMismatchError, Step
 
 if TYPE_CHECKING:
     from .flows import Account
@@ -36,9 +36,8 @@ def require_same_account(existing: dict | None, account: Account, *, key: str,
     raise AccountMismatchError(
         f"The sign-in for {key} came back as {came}, but {key} is {was}'s: refused, "
         "nothing was changed",
-        remedy=f"sign in again and pick {was} in the browser; for {came}, use another "
-        f"connection name (an.login({provider!r}, connection='other')); to replace {key} with "
-        f"it, pass force=True (`%authsome login {provider} --force`). If you did not just sign "
-        f"in as {came}, someone else may have answered this sign-in: close the sign-in tab and "
-        "try again",
+        remedy=f"sign in again and pick {was} in the browser. If you did not just sign in as "
+        f"{came}, someone else may have answered this sign-in: close the sign-in tab and try "
+        f"again. For {came}, use another connection name; to replace {key} with it: {{step}}",
+        step=Step.of("login", provider, connection, force=True),
     )

@@ -33,6 +33,7 @@ from .errors import (
     ConsentRequiredError,
     NotSignedInError,
     ReauthenticationRequired,
+    Step,
     TokenError,
 )
 from .events import EventHandler, Failed, SignedIn, failure_outcome, print_event
@@ -187,7 +188,7 @@ class Session:
         client_id: str | None = None,
         client_secret: str | None = None,
         open_browser: bool | Any = True,
-        timeout: float = 300,
+        timeout: float | None = None,
         force: bool = False,
         on_event: EventHandler | None = None,
         cancel: threading.Event | None = None,
@@ -343,7 +344,7 @@ class Session:
             if not refresh:
                 raise ReauthenticationRequired(
                     f"{provider}/{connection} holds no refresh token",
-                    remedy=f"sign in again: an.login({provider!r}, {connection!r})",
+                    remedy="sign in again: {step}", step=Step.of("login", provider, connection),
                 )
             for name in names["refresh_token"]:
                 os.environ[name] = refresh
@@ -429,8 +430,7 @@ def _check_name(connection: str) -> None:
 def _not_signed_in(provider: str, connection: str) -> NotSignedInError:
     return NotSignedInError(
         f"Not signed in: no connection {provider}/{connection} in this store",
-        remedy=f"sign in with an.login({provider!r}, connection={connection!r}) "
-        f"or `%authsome login {provider} --connection {connection}`",
+        remedy="sign in with {step}", step=Step.of("login", provider, connection),
     )
 
 
@@ -448,11 +448,11 @@ def _env_secret(definition: Provider) -> str | None:
 
 def _refresh_error(engine: Engine, result: dict, provider: str, connection: str,
                    scopes: list[str]) -> TokenError:
-    login = f"an.login({provider!r}, connection={connection!r})"
+    login = Step.of("login", provider, connection)
     if result.get("error") in ("no_account", "no_refresh_token"):
         return ReauthenticationRequired(
             f"Token refresh failed for {provider}/{connection}: {result['error_description']}",
-            remedy=f"sign in again: {login}",
+            remedy="sign in again: {step}", step=login,
         )
     base = engine.error_of(result, f"Token refresh failed for {provider}/{connection}")
     if isinstance(base, ConsentRequiredError):
@@ -460,10 +460,14 @@ def _refresh_error(engine: Engine, result: dict, provider: str, connection: str,
             base.message,
             aadsts=base.aadsts,
             error=base.error,
-            remedy=f"sign in again to consent to the new scopes: an.login({provider!r}, "
-            f"connection={connection!r}, scopes={scopes!r})",
+            remedy="sign in again to consent to the new scopes: {step}",
+            step=Step.of("login", provider, connection, scopes=list(scopes)),
         )
-    remedy = f"sign in again: {login}" + (f" ({base.remedy})" if base.remedy else "")
+    # The catalog's remedy often starts with "sign in again" too: say it once.
+    extra = (base.remedy or "").removeprefix("sign in again").strip(" :;,")
+    if extra and not extra.startswith("("):
+        extra = f"({extra})"
+    remedy = "sign in again: {step}" + (f" {extra}" if extra else "")
     return ReauthenticationRequired(
-        base.message, aadsts=base.aadsts, error=base.error, remedy=remedy
+        base.message, aadsts=base.aadsts, error=base.error, remedy=remedy, step=login
     )

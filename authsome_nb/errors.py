@@ -4,9 +4,99 @@ Every error carries a one-line ``remedy`` (what the user should do next) and, wh
 identity platform answered, the ``aadsts`` code.  Messages never contain a token: they are
 built from our own words, MSAL's error codes and descriptions, file names and connection
 names only.
+
+Remedies in the syntax of where the user is
+-------------------------------------------
+A remedy that tells the user to *run* something names it as a :class:`Step` rather than as
+text, so that it can be spelled the way the user is typing: ``an.login('microsoft',
+connection='work', force=True)`` in Python, ``%authsome login microsoft work --force`` inside a
+magic.  The remedy text holds ``{step}`` where the step goes::
+
+    raise NotSignedInError("Not signed in", remedy="sign in with {step}",
+                           step=Step("login", "microsoft", "work"))
+
+``error.remedy`` is spelled in ``error.shown_in`` (``"python"`` unless whoever displays the
+error says otherwise: the ``%authsome`` magic sets ``"magic"`` on every error it lets
+through), ``error.remedy_in("magic")`` in a given syntax, and ``str(error)`` and IPython's
+rendering follow ``shown_in``.  Any engine or layer may attach a step; a verb is an
+``%authsome`` subcommand whose Python function has the same name (or is in
+:data:`PYTHON_NAMES`), and each option is a keyword argument of that function and a
+``--flag`` of the subcommand.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+TYPE_CHECKING = False  # typing costs milliseconds to import; the annotations are strings
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Syntax = Literal["python", "magic"]
+
+#: ``%authsome`` subcommands whose Python function has another name.
+PYTHON_NAMES = {"list": "connections", "reset": "reset_store"}
+#: Options whose magic flag differs from ``--name-with-dashes``.
+MAGIC_FLAGS = {"services": "--service"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """Something the user can run to fix an error: a verb, its connection and options."""
+
+    verb: str
+    provider: str | None = None
+    connection: str | None = None
+    options: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, verb: str, provider: str | None = None, connection: str | None = None,
+           **options: object) -> Step:
+        kept = tuple((k, v) for k, v in options.items() if v not in (None, False, (), []))
+        return cls(verb, provider, connection, kept)
+
+    def spelled(self, syntax: Syntax = "python") -> str:
+        return self.magic() if syntax == "magic" else self.python()
+
+    def python(self) -> str:
+        """``an.login('microsoft', connection='work', scopes=['Mail.Read'])``"""
+        args = [repr(self.provider)] if self.provider is not None else []
+        if self.connection is not None and self.connection != "default":
+            args.append(f"connection={self.connection!r}")
+        for name, value in self.options:
+            if isinstance(value, tuple | list):
+                value = list(value)
+            args.append(f"{name}={value!r}")
+        return f"an.{PYTHON_NAMES.get(self.verb, self.verb)}({', '.join(args)})"
+
+    def magic(self) -> str:
+        """``%authsome login microsoft work --scopes Mail.Read``"""
+        words = ["%authsome", self.verb]
+        if self.provider is not None:
+            words.append(self.provider)
+            if self.connection is not None and self.connection != "default":
+                words.append(self.connection)
+        for name, value in self.options:
+            flag = MAGIC_FLAGS.get(name, "--" + name.replace("_", "-"))
+            if value is True:
+                words.append(flag)
+            elif isinstance(value, tuple | list):
+                joined = ",".join(map(str, value)) if name == "services" else \
+                    " ".join(map(str, value))
+                words += [flag, joined]
+            else:
+                words += [flag, _magic_word(value)]
+        return " ".join(words)
+
+
+def _magic_word(value: object) -> str:
+    text = str(value)
+    if not text or any(c.isspace() or c in "'\"#" for c in text):
+        import shlex
+
+        return shlex.quote(text)
+    return text
+
 
 
 class AuthsomeError(Exception):
@@ -19,16 +109,41 @@ class AuthsomeError(Exception):
         remedy: str | None = None,
         aadsts: int | None = None,
         error: str | None = None,
+        step: Step | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.remedy = remedy
         self.aadsts = aadsts
         self.error = error
+        self.step = step
+        #: the syntax ``remedy`` and ``str()`` spell the step in (the magic sets "magic")
+        self.shown_in: Syntax = "python"
+
+    @property
+    def remedy(self) -> str | None:
+        """What to do next, with the step spelled in :attr:`shown_in`."""
+        return self.remedy_in(self.shown_in)
+
+    @remedy.setter
+    def remedy(self, text: str | None) -> None:
+        self._remedy = text
+
+    def remedy_in(self, syntax: Syntax) -> str | None:
+        text, step = self._remedy, getattr(self, "step", None)
+        if step is None:
+            return text
+        spelled = step.spelled(syntax)
+        if not text:
+            return f"run {spelled}"
+        if "{step}" in text:
+            return text.replace("{step}", spelled)
+        return f"{text}: {spelled}"
 
     def __str__(self) -> str:
-        if self.remedy:
-            return f"{self.message}\n  What to do: {self.remedy}"
+        remedy = self.remedy
+        if remedy:
+            return f"{self.message}\n  What to do: {remedy}"
         return self.message
 
     def _render_traceback_(self) -> list[str]:
@@ -161,8 +276,9 @@ class GraphError(AuthsomeError):
         code: str | None = None,
         remedy: str | None = None,
         request_id: str | None = None,
+        step: Step | None = None,
     ) -> None:
-        super().__init__(message, remedy=remedy, error=code)
+        super().__init__(message, remedy=remedy, error=code, step=step)
         self.status = status
         self.code = code
         self.request_id = request_id
@@ -191,6 +307,7 @@ __all__ = [
     "StateMismatchError",
     "StoreDecryptError",
     "StoreError",
+    "Step",
     "StoreFullError",
     "StorePermissionError",
     "StoreVersionError",

@@ -10,6 +10,8 @@ import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+CARD = "application/vnd.authsome.connection+json"
 SECRET_FIELD = re.compile(r'"(access_token|refresh_token|id_token|secret)"\s*:\s*"[^"]{16,}"')
 
 
@@ -27,6 +29,16 @@ def test_saved_outputs_and_widget_state_hold_no_token(path):
     assert outputs, "the notebook is saved executed, so a reader sees what it does"
     masked = [o for o in outputs if "AccessToken" in json.dumps(o)]
     assert all("masked" in json.dumps(o) for o in masked)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_saved_outputs_render_without_a_kernel_or_widget_state(path):
+    book = json.loads(path.read_text())
+    outputs = [o for c in book["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
+    cards = [o for o in outputs if CARD in o.get("data", {})]
+    assert cards and all("text/html" in o["data"] for o in cards)  # the sign-ins, as HTML too
+    assert "devicelogin" not in path.read_text()  # no sign-in page or code kept once used
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

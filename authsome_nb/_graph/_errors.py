@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..errors import GraphError
+from ..errors import GraphError, Step
 
 _MAX_PATH = 120
 #: path fragment → the provider's scope preset (``services``) that grants it
@@ -31,8 +31,8 @@ def graph_error(response, *, provider: str, connection: str, api_hosts=frozenset
         message += f" {code}"
     if text:
         message += f": {text}"
-    return GraphError(message, status=status, code=code or None,
-                      remedy=_remedy(response, provider, connection, api_hosts),
+    remedy, step = _remedy(response, provider, connection, api_hosts)
+    return GraphError(message, status=status, code=code or None, remedy=remedy, step=step,
                       request_id=request_id)
 
 
@@ -63,31 +63,31 @@ def _service_of(path: str) -> str | None:
     return next((service for fragment, service in _SERVICES if fragment in lowered), None)
 
 
-def _remedy(response, provider: str, connection: str, api_hosts) -> str:
+def _remedy(response, provider: str, connection: str, api_hosts) -> tuple[str, Step | None]:
+    """The remedy text, and the sign-in it names (spelled as Python or as the magic)."""
     status = response.status_code
-    login = f"an.login({provider!r}, connection={connection!r}"
     host = response.request.url.netloc.decode("ascii", "replace")
     if status == 401 and "authorization" not in response.request.headers:
         return (f"{host} is not one of {provider}'s API hosts ({', '.join(sorted(api_hosts))}), "
-                "so no token was sent; if it should be, add it to the provider's api_url")
+                "so no token was sent; if it should be, add it to the provider's api_url"), None
     if status == 401:
-        return ("the token was refused even after a refresh: sign in again with "
-                f"{login}, force=True)")
+        return ("the token was refused even after a refresh: sign in again with {step}",
+                Step.of("login", provider, connection, force=True))
     if status == 403:
         service = _service_of(response.request.url.path)
-        example = f"services=[{service!r}]" if service else "scopes=['<the permission>']"
+        asked = {"services": [service]} if service else {"scopes": ["<the permission>"]}
         return ("the signed-in account or app lacks a permission for this call: sign in again "
-                f"asking for it, e.g. {login}, {example})")
+                "asking for it, e.g. {step}", Step.of("login", provider, connection, **asked))
     if status == 404:
         return ("check the path and the ids in it "
-                "(paths are relative to the API base, e.g. /me/messages)")
+                "(paths are relative to the API base, e.g. /me/messages)"), None
     if status == 400:
-        return "check the query options ($select, $filter, $orderby …) against the Graph docs"
+        return "check the query options ($select, $filter, $orderby …) against the Graph docs", None
     if status in (429, 503, 504):
         wait = response.headers.get("Retry-After")
         told = f" (it asked for {wait} s)" if wait else ""
         return (f"Graph is throttling this account{told}: wait a minute, fetch fewer items "
-                "(max_items=) or fewer pages at once")
+                "(max_items=) or fewer pages at once"), None
     if status >= 500:
-        return "Graph had a problem on its side: try again in a moment"
-    return "see the message above and the Graph documentation for this endpoint"
+        return "Graph had a problem on its side: try again in a moment", None
+    return "see the message above and the Graph documentation for this endpoint", None

@@ -2,7 +2,9 @@
 
 MSAL's polling loop honours ``interval`` and ``slow_down`` and sleeps in one-second steps,
 checking ``exit_condition`` between them; we use that hook for the Cancel button, our own
-timeout and the code's expiry.  Ctrl+C / Kernel → Interrupt raises inside MSAL's sleep and
+timeout (if one was given) and the code's expiry: by default the wait lasts exactly as long as
+the code is valid (the ``expires_in`` of the identity platform's answer, 15 minutes at
+Microsoft).  Ctrl+C / Kernel → Interrupt raises inside MSAL's sleep and
 becomes :class:`SignInCancelled`.  Nothing is written anywhere until tokens arrive.
 """
 
@@ -21,14 +23,14 @@ def sign_in_with_device_code(
     scopes: list[str],
     *,
     on_event: EventHandler,
-    timeout: float,
+    timeout: float | None = None,
     cancel: threading.Event | None = None,
 ) -> dict:
     """Run the device-code flow; returns MSAL's token result or raises a SignInError."""
     flow = app.initiate_device_flow(scopes=scopes)
     if "user_code" not in flow:
         raise error_from_result(flow, context="Could not start the device-code sign-in")
-    deadline = time.time() + timeout
+    deadline = None if timeout is None else time.time() + timeout
     on_event(
         DeviceCode(
             user_code=flow["user_code"],
@@ -46,7 +48,7 @@ def sign_in_with_device_code(
         if cancel is not None and cancel.is_set():
             stopped["cancel"] = True
             return True
-        if time.time() >= deadline:
+        if deadline is not None and time.time() >= deadline:
             stopped["timeout"] = True
             return True
         return current_flow.get("expires_at", 0) < time.time()
@@ -61,8 +63,9 @@ def sign_in_with_device_code(
         raise SignInCancelled("Sign-in cancelled.")
     if stopped["timeout"]:
         raise SignInTimeout(
-            f"Nobody approved the code within {int(timeout)} s",
-            remedy="run the sign-in again and enter the code in time (or raise timeout=)",
+            f"Nobody approved the code within {int(timeout or 0)} s",
+            remedy="run the sign-in again and enter the code in time (or give it a longer "
+            "timeout, or none: then it waits as long as the code is valid)",
         )
     if result.get("error") in ("authorization_pending", "slow_down"):
         result = dict(result, error="expired_token", error_codes=[70020], error_description="")

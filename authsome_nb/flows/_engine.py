@@ -30,12 +30,19 @@ class SignInRequest:
     supports_device_code: bool = True
     client_secret: str | None = None
     open_browser: Any = True
-    timeout: float | None = 300
+    timeout: float | None = None  # None: as long as the device code / browser sign-in is valid
     on_event: EventHandler = print_event
     cancel: threading.Event | None = None
     redirect: Any = None  # a redirect target for PKCE; None: a loopback listener
     login_hint: str | None = None
     provider: Provider | None = None  # the definition (the generic engine reads its settings)
+
+
+#: How long a browser sign-in may take when no timeout is given: as long as a device code is
+#: valid (``expires_in`` 900 s at Microsoft), time for a password, MFA and consent.  The
+#: authorization code that comes back is short-lived (about 10 minutes) and is redeemed at once:
+#: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow
+BROWSER_WAIT = 900.0
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ class LoopbackRedirect:
                     raise SignInTimeout(
                         f"No sign-in came back within {int(timeout)} s",
                         remedy="run the sign-in again and finish it in the browser in time "
-                        "(or raise timeout=)",
+                        "(or give it a longer timeout)",
                     )
         except KeyboardInterrupt:
             raise SignInCancelled("Sign-in interrupted.") from None

@@ -9,7 +9,6 @@ cache into an app kept per connection and asks MSAL for a silent token.
 from __future__ import annotations
 
 import json
-import math
 import threading
 from typing import Any
 
@@ -23,7 +22,6 @@ from ._pkce import sign_in_with_pkce
 from ._planning import plan_sign_in
 
 DEFAULT_API_BASE = "https://graph.microsoft.com/v1.0"
-DEFAULT_PKCE_WAIT = 600.0  # an authorization code outlives this by nothing
 
 
 class MsalEngine:
@@ -56,13 +54,13 @@ class MsalEngine:
             result = sign_in_with_device_code(
                 app, request.scopes, on_event=request.on_event,
                 # None: as long as the code is valid (MSAL's own expiry check ends it).
-                timeout=request.timeout if request.timeout is not None else math.inf,
+                timeout=request.timeout,
                 cancel=request.cancel,
             )
         else:
             result = sign_in_with_pkce(
                 app, request.scopes, redirect=redirect, on_event=request.on_event,
-                timeout=request.timeout if request.timeout is not None else DEFAULT_PKCE_WAIT,
+                timeout=request.timeout,
                 open_browser=request.open_browser,
                 browser_is_local=placement.browser_is_local and not placement.in_kernel,
                 cancel=request.cancel, login_hint=request.login_hint,

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from ..errors import StateMismatchError
 from ..events import AuthorizeUrl, EventHandler, Waiting
 from ._aadsts import error_from_result
+from ._engine import BROWSER_WAIT
 
 BrowserOpener = bool | Callable[[str], object]
-
 
 def sign_in_with_pkce(
     app,
@@ -27,7 +27,7 @@ def sign_in_with_pkce(
     *,
     redirect,
     on_event: EventHandler,
-    timeout: float,
+    timeout: float | None,
     open_browser: BrowserOpener,
     browser_is_local: bool,
     cancel: threading.Event | None = None,
@@ -55,7 +55,7 @@ def sign_in_with_pkce(
             )
         )
         on_event(Waiting("Waiting for the browser to come back…"))
-        response = redirect.wait(timeout, cancel)
+        response = redirect.wait(BROWSER_WAIT if timeout is None else timeout, cancel)
     finally:
         redirect.close()
     try:

@@ -127,8 +127,9 @@ class ServerRedirect:
                     raise SignInTimeout(
                         f"No sign-in came back to the Jupyter server within {int(timeout)} s",
                         remedy="run the sign-in again and finish it in the browser in time (or "
-                        "raise timeout=); if the browser showed an error about the redirect URI, "
-                        "register the one `%authsome setup microsoft` prints, or use flow='device'",
+                        "give it a longer timeout); if the browser showed an error about the "
+                        "redirect URI, register the one `%authsome setup` prints, or sign in "
+                        "with the device code",
                     )
                 time.sleep(_POLL_INTERVAL)
         except KeyboardInterrupt:

@@ -41,13 +41,22 @@ def _provider(func):
 
 
 def _connection(func):
+    """``--connection NAME``, for subcommands where a positional would be ambiguous (graph)."""
     return argument("-c", "--connection", metavar="NAME",
                     help="connection name (default: AuthsomeMagics.default_connection)")(func)
 
 
+def _provider_and_connection(func):
+    """``[PROVIDER] [CONNECTION]`` as people type it (``login microsoft work``), and
+    ``--connection NAME`` as before; the magic checks the two agree."""
+    func = _connection(func)
+    func = argument("connection_name", nargs="?", metavar="CONNECTION",
+                    help="connection name, e.g. work (the same as --connection)")(func)
+    return _provider(func)
+
+
 @magic_arguments(name="authsome login")
-@_provider
-@_connection
+@_provider_and_connection
 @argument("--flow", choices=FLOWS, help="auto (default: AuthsomeMagics.default_flow) picks the "
           "device code on remote kernels and PKCE in a local browser otherwise")
 @argument("--scopes", nargs="+", action="extend", metavar="SCOPE",
@@ -64,15 +73,15 @@ def _connection(func):
 @argument("--background", action="store_true",
           help="return at once; the panel and the account card update when the sign-in ends")
 @argument("--timeout", type=float, metavar="SECONDS", help="give up after this long (default: "
-          "AuthsomeMagics.timeout)")
+          "AuthsomeMagics.timeout; none: as long as the device code or sign-in link is valid)")
 def _login():
-    """Sign in and show the account. Blocks until done (Kernel → Interrupt cancels) unless
-    --background is given. In a notebook the sign-in link opens in a new tab of your browser."""
+    """Sign in and show the account: %authsome login microsoft work --service outlook.
+    Blocks until done (Cancel, or Kernel → Interrupt, stops it) unless --background is given.
+    In a notebook the sign-in link opens in a new tab of your browser."""
 
 
 @magic_arguments(name="authsome logout")
-@_provider
-@_connection
+@_provider_and_connection
 def _logout():
     """Sign out: remove the connection, its account and its tokens from the store."""
 
@@ -84,23 +93,20 @@ def _list():
 
 
 @magic_arguments(name="authsome get")
-@_provider
-@_connection
+@_provider_and_connection
 def _get():
     """One connection's status: account, tenant, scopes, expiry and key source (never the token)."""
 
 
 @magic_arguments(name="authsome token")
-@_provider
-@_connection
+@_provider_and_connection
 @argument("--scopes", nargs="+", action="extend", metavar="SCOPE", help="a token for these scopes")
 def _token():
     """The access token as a masked object, refreshed if needed: tok = %authsome token microsoft"""
 
 
 @magic_arguments(name="authsome export")
-@_provider
-@_connection
+@_provider_and_connection
 @argument("--refresh-token", action="store_true",
           help="also export the refresh token (MICROSOFT_REFRESH_TOKEN); think twice")
 def _export():

@@ -41,6 +41,7 @@ def login(options: SignInOptions, *, background: bool = False, widgets: bool = T
         from .widgets.sign_in_view import SignInView
 
         runner = NotebookSignIn(options, None, open_browser=False)
+        # Blocking, Cancel interrupts the busy kernel (through the frontend) instead.
         view = SignInView(options.provider, options.connection, display_name=display_name,
                           on_cancel=runner.cancel if background else None)
         runner.observer = view
@@ -69,7 +70,7 @@ def connections_table(provider: str | None = None):
     from .. import _api
     from .widgets.connections_table import ConnectionsTable
 
-    return ConnectionsTable(_api.connections(provider))
+    return ConnectionsTable(_api.connections(provider), provider=provider)
 
 
 def status(provider: str, connection: str):

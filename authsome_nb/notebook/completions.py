@@ -17,6 +17,8 @@ from . import subcommands
 
 # The line up to the cursor, when it is an %authsome line (possibly assigned: x = %authsome ...).
 _LINE = re.compile(r"^\s*(?:[\w.\[\]'\", ]+=\s*)?%authsome(?:\s+(?P<rest>.*))?$", re.S)
+#: subcommands whose second positional is the connection (``login microsoft work``)
+CONNECTION_POSITIONAL = {"login", "logout", "get", "token", "export"}
 VALUE_OPTIONS = {"--connection", "-c", "--flow", "--service", "--services", "--tenant",
                  "--client-id", "--scopes", "--timeout"}
 
@@ -49,6 +51,8 @@ def candidates(text_until_cursor: str) -> list[str]:
         return [] if args else list(subcommands.SUBCOMMANDS)
     if sub.takes_provider and not _positionals(args):
         return provider_names()
+    if name in CONNECTION_POSITIONAL and len(_positionals(args)) == 1:
+        return connection_names(_provider_in(args)) + _options_of(sub)
     return _options_of(sub)
 
 

@@ -2,9 +2,11 @@
 
 Modelled on JupySQL's ``SqlMagic``: a ``Magics`` that is also ``Configurable``, so
 ``%config AuthsomeMagics.default_flow = "device"`` (or ``c.AuthsomeMagics...`` in
-``ipython_config.py``) sets the defaults.  Bad arguments are one-line ``UsageError``s; the
-package's own errors are raised as they are and IPython shows their message and remedy
-(``AuthsomeError._render_traceback_``), not a traceback.
+``ipython_config.py``) sets the defaults.  A line reads as people type it:
+``%authsome login microsoft work  # my work account`` (the connection may be positional, a
+trailing comment is a comment).  Bad arguments are one-line ``UsageError``s; the package's own
+errors are raised as they are, told to spell their remedy in magic syntax
+(``AuthsomeError.shown_in``), and IPython shows their message and remedy, not a traceback.
 
 Importing this module must stay cheap (it runs at ``%load_ext``): no ipywidgets, msal,
 httpx or session here — ``commands`` is imported at the first subcommand.
@@ -39,7 +41,9 @@ class AuthsomeMagics(Magics):
         help="Sign-in flow when --flow is not given: auto, pkce or device.",
     ).tag(config=True)
     timeout = Float(
-        300.0, help="Seconds a sign-in may wait for the user before giving up.",
+        None, allow_none=True,
+        help="Seconds a sign-in may wait for the user before giving up; None (the default): as "
+        "long as the device code or the sign-in link is valid.",
     ).tag(config=True)
     background = Bool(
         False, help="Sign in in the background by default (as if --background).",
@@ -56,6 +60,14 @@ class AuthsomeMagics(Magics):
     @no_var_expand
     @line_magic
     def authsome(self, line: str = ""):
+        try:
+            return self._dispatch(subcommands.strip_comment(line))
+        except Exception as exc:
+            if hasattr(exc, "shown_in"):  # an AuthsomeError: its remedy in the user's syntax
+                exc.shown_in = "magic"
+            raise
+
+    def _dispatch(self, line: str):
         words = line.strip().split(None, 1)
         if not words:
             print(subcommands.overview())
@@ -85,7 +97,7 @@ class AuthsomeMagics(Magics):
             self._check_services(provider, services)
         options = SignInOptions(
             provider=provider,
-            connection=args.connection or self.default_connection,
+            connection=self._connection(args),
             flow=args.flow or self.default_flow.lower(),
             scopes=tuple(split_words(args.scopes) or ()) or None,
             services=tuple(services) if services else None,
@@ -93,14 +105,21 @@ class AuthsomeMagics(Magics):
             client_id=args.client_id,
             force=args.force,
             timeout=args.timeout if args.timeout is not None else self.timeout,
+            shown_in="magic",
         )
-        commands.login(options, background=args.background or self.background,
-                       widgets=self._use_widgets())
+        from ..errors import SignInCancelled
+
+        try:
+            commands.login(options, background=args.background or self.background,
+                           widgets=self._use_widgets())
+        except SignInCancelled:
+            return None  # Cancel or Kernel → Interrupt: the output says so, calmly
+        return None
 
     def _logout(self, args):
         from . import commands
 
-        print(commands.logout(self._provider(args), args.connection or self.default_connection))
+        print(commands.logout(self._provider(args), self._connection(args)))
 
     def _list(self, args):
         from . import commands
@@ -113,18 +132,18 @@ class AuthsomeMagics(Magics):
     def _get(self, args):
         from . import commands
 
-        return commands.status(self._provider(args), args.connection or self.default_connection)
+        return commands.status(self._provider(args), self._connection(args))
 
     def _token(self, args):
         from . import commands
 
-        return commands.token(self._provider(args), args.connection or self.default_connection,
+        return commands.token(self._provider(args), self._connection(args),
                               split_words(args.scopes))
 
     def _export(self, args):
         from . import commands
 
-        print(commands.export(self._provider(args), args.connection or self.default_connection,
+        print(commands.export(self._provider(args), self._connection(args),
                               include_refresh_token=args.refresh_token))
 
     def _providers(self, args):
@@ -166,6 +185,14 @@ class AuthsomeMagics(Magics):
             return text
 
     # -- argument checks that need the provider definition -----------------------------------
+    def _connection(self, args) -> str:
+        """``login microsoft work`` and ``login microsoft --connection work`` are the same."""
+        typed = getattr(args, "connection_name", None)
+        if typed and args.connection and typed != args.connection:
+            raise UsageError(f"%authsome {args.command}: two connections given, {typed!r} "
+                             f"and --connection {args.connection!r}; give one.")
+        return typed or args.connection or self.default_connection
+
     def _provider(self, args) -> str:
         provider = args.provider or self.default_provider
         self._check_provider(provider)

@@ -1,10 +1,14 @@
 """Running a sign-in for the notebook: blocking or in the background, cancellable, interruptible.
 
 Blocking is the default so "Run all" goes top to bottom.  The sign-in then runs in the
-cell's own thread, where Kernel → Interrupt lands as a KeyboardInterrupt: the engine turns it
-into ``SignInCancelled`` (MSAL's polling and the redirect listener stop), and so do we if it
-lands anywhere else.  In the background the sign-in runs in a thread, the cell returns at
-once, and the Cancel button (whose click the now idle kernel can hear) sets ``cancel``.
+cell's own thread, where Kernel → Interrupt — or the panel's Cancel, which asks the frontend
+to interrupt — lands as a KeyboardInterrupt: the engine turns it into ``SignInCancelled``
+(MSAL's polling and the redirect listener stop), and so do we if it lands anywhere else.  In
+the background the sign-in runs in a thread, the cell returns at once, and the Cancel button
+(whose click the now idle kernel can hear) sets ``cancel``.
+
+The observer is told how it ended once: ``failed(error, outcome, raised=…)`` says whether the
+error is raised to the cell too (a blocking failure), so that it is said once, not twice.
 
 The background thread deliberately does not copy the cell's context: ipykernel then sends
 its output under whichever request is current, which is what frontends and nbclient expect
@@ -38,7 +42,8 @@ class SignInOptions:
     tenant: str | None = None
     client_id: str | None = None
     force: bool = False
-    timeout: float = 300
+    timeout: float | None = None  # None: as long as the device code / sign-in link is valid
+    shown_in: str = "python"  # the syntax remedies are spelled in ("magic" from %authsome)
 
     @property
     def key(self) -> str:
@@ -81,7 +86,7 @@ class NotebookSignIn:
     def run(self):
         """Sign in in this thread; returns the Connection or raises the sign-in's error."""
         self._register()
-        return self._run()
+        return self._run(raises=True)
 
     def start(self) -> NotebookSignIn:
         """Sign in in a daemon thread; the observer shows the outcome."""
@@ -102,7 +107,7 @@ class NotebookSignIn:
         self.done.wait(timeout)
         return self.connection
 
-    def _run(self):
+    def _run(self, raises: bool = False):
         from .. import _api
 
         o = self.options
@@ -119,8 +124,10 @@ class NotebookSignIn:
             error = exc
             if isinstance(exc, KeyboardInterrupt):
                 error = SignInCancelled("Sign-in interrupted.")
+            if hasattr(error, "shown_in"):
+                error.shown_in = o.shown_in
             self.error = error
-            self._tell_failed(error)
+            self._tell_failed(error, raises)
             self.done.set()
             if error is exc:
                 raise
@@ -131,10 +138,13 @@ class NotebookSignIn:
         self.done.set()
         return connection
 
-    def _tell_failed(self, error: BaseException) -> None:
+    def _tell_failed(self, error: BaseException, raises: bool) -> None:
+        outcome = outcome_of(error)
         try:
             self.observer.close_panel()
-            self.observer.failed(error, outcome_of(error))
+            # A blocking failure is also raised to the cell, which shows its message and
+            # remedy; a cancel is not an error and is only said by the observer.
+            self.observer.failed(error, outcome, raised=raises and outcome != "cancelled")
         except KeyboardInterrupt:
             pass  # a second interrupt while showing the first one: the error still propagates
 

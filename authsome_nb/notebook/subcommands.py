@@ -109,11 +109,32 @@ def parse(name: str, rest: str):
     try:
         from .arguments import parse_words
 
-        return parse_words(sub.parser, rest)
+        args = parse_words(sub.parser, rest)
     except UsageError as exc:
         raise UsageError(f"%authsome {name}: {exc}. See %authsome help {name}.") from None
     except ValueError as exc:  # unbalanced quotes, from the shell-like splitter
         raise UsageError(f"%authsome {name}: {exc}.") from None
+    args.command = name
+    return args
+
+
+def strip_comment(line: str) -> str:
+    """The line without a trailing ``# comment``, as Python reads the rest of a cell.
+
+    IPython hands a line magic everything after its name, comment included.  A ``#`` starts a
+    comment where it starts a word outside quotes (``# my work account``); inside a word or a
+    quoted value it is kept (``--search "C# jobs"``, ``/me/drive/items/x#y``).
+    """
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1].isspace()):
+            return line[:index].rstrip()
+    return line
 
 
 def split_words(values: list[str] | None) -> list[str] | None:

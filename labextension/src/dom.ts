@@ -44,6 +44,18 @@ export function describeExpiry(expiresAt: number | null, now = Date.now() / 1000
   return `expires in ${(left / 3600).toFixed(1)} h`;
 }
 
+/** The token row: a failed refresh wins over an expiry that no longer means anything. */
+export function describeToken(c: {
+  expires_at: number | null;
+  refresh_error: string | null;
+  never_expires?: boolean;
+}): string {
+  if (c.refresh_error) {
+    return 'refresh failed: sign in again';
+  }
+  return c.never_expires ? 'does not expire' : describeExpiry(c.expires_at);
+}
+
 /** A link only for http(s) URLs: anything else is shown as text. */
 export function safeLink(url: string, text: string): Node {
   if (/^https?:\/\//i.test(url)) {

@@ -23,6 +23,7 @@ import {
 } from './api';
 
 const JOB_POLL_MS = 1000;
+const SUCCESS_SHOWN_MS = 8000;
 
 export function isRunning(job: ILoginJob | null): boolean {
   return job !== null && (job.status === 'starting' || job.status === 'waiting');
@@ -40,8 +41,17 @@ export class ConnectionsModel {
       name: 'authsome-nb:connections',
       standby: 'when-hidden'
     });
-    this._events = events ?? null;
-    this._events?.stream.connect(this._onEvent, this);
+    if (events) {
+      this.listen(events);
+    }
+  }
+
+  /** Follow the server's change events (once; a model made before the app had none). */
+  listen(events: Event.IManager): void {
+    if (this._events === null) {
+      this._events = events;
+      events.stream.connect(this._onEvent, this);
+    }
   }
 
   /** Emitted whenever connections, the fetch error or the sign-in job change. */
@@ -56,6 +66,24 @@ export class ConnectionsModel {
   /** Connections whose last silent refresh failed (the status bar warns then). */
   get failing(): readonly IConnection[] {
     return this._connections.filter(c => c.refresh_error);
+  }
+
+  /**
+   * The connection the status bar names: the default one (`microsoft/default`, else any
+   * provider's `default`), else none.
+   */
+  get defaultConnection(): IConnection | null {
+    const defaults = this._connections.filter(c => c.connection === 'default');
+    return defaults.find(c => c.provider === 'microsoft') ?? defaults[0] ?? null;
+  }
+
+  /** The connection stored under `key` now: undefined while unknown (not loaded, or the
+   * server cannot be asked), null when there is none. */
+  find(key: string): IConnection | null | undefined {
+    if (!this._loaded || this._error !== null) {
+      return undefined;
+    }
+    return this._connections.find(c => c.key === key) ?? null;
   }
 
   /** Why the last fetch failed, or null. */
@@ -161,6 +189,7 @@ export class ConnectionsModel {
     try {
       this._connections = await listConnections();
       this._error = null;
+      this._dropSolvedJob();
     } catch (error) {
       this._error = messageOf(error);
       this._changed.emit();
@@ -179,13 +208,35 @@ export class ConnectionsModel {
 
   private _setJob(job: ILoginJob | null): void {
     this._job = job;
+    if (job?.status === 'signed_in') {
+      // Success is said for a moment, not forever.
+      const id = job.id;
+      window.setTimeout(() => {
+        if (this._job?.id === id && this._job.status === 'signed_in') {
+          this._setJob(null);
+        }
+      }, SUCCESS_SHOWN_MS);
+    }
     this._changed.emit();
+  }
+
+  /** A finished sign-in's banner goes once its connection is there and working. */
+  private _dropSolvedJob(): void {
+    const job = this._job;
+    if (job && !isRunning(job) && job.status !== 'signed_in') {
+      const now = this._connections.find(
+        c => c.provider === job.provider && c.connection === job.connection
+      );
+      if (now && !now.refresh_error) {
+        this._job = null;
+      }
+    }
   }
 
   private _changed = new Signal<this, void>(this);
   private _connections: IConnection[] = [];
   private _error: string | null = null;
-  private _events: Event.IManager | null;
+  private _events: Event.IManager | null = null;
   private _fetching: Promise<void> | null = null;
   private _job: ILoginJob | null = null;
   private _loaded = false;

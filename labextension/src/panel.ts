@@ -7,7 +7,7 @@ import { Clipboard, Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { IConnection, ILoginJob } from './api';
-import { describeExpiry, h, safeLink } from './dom';
+import { describeToken, h, safeLink } from './dom';
 import { keyIcon } from './icon';
 import { ConnectionsModel, isRunning } from './model';
 
@@ -122,7 +122,7 @@ export class ConnectionsPanel extends Widget {
       ['Account', c.username || 'unknown account'],
       ['Tenant', c.tenant_id || '—'],
       ['Scopes', c.scopes.join(' ') || '—'],
-      ['Token', c.never_expires ? 'does not expire' : describeExpiry(c.expires_at)]
+      ['Token', describeToken(c)]
     ];
     return h(
       'article',

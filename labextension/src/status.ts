@@ -1,6 +1,7 @@
 /**
- * The status-bar item: who is signed in, at a glance, in every JupyterLab view; it turns
- * to a warning when a connection's last silent refresh failed. A click opens the panel.
+ * The status-bar item: who the default connection (`microsoft/default`, what a notebook
+ * uses unless told otherwise) is signed in as, with a count of the others; it turns to a
+ * warning when a connection's last silent refresh failed. A click opens the panel.
  */
 import { Widget } from '@lumino/widgets';
 
@@ -25,16 +26,19 @@ export class ConnectionsStatus extends Widget {
   }
 
   private _render(): void {
-    const { connections, failing } = this.model;
-    const names = connections.map(c => c.username || c.display_name || c.key);
+    const { connections, failing, defaultConnection } = this.model;
+    const others = connections.length - (defaultConnection ? 1 : 0);
     let text = 'Not signed in';
     if (failing.length) {
       text =
         failing.length === 1
           ? `Refresh failed: ${failing[0].key}`
           : `${failing.length} refreshes failed`;
-    } else if (names.length) {
-      text = names.length === 1 ? names[0] : `${names[0]} +${names.length - 1}`;
+    } else if (defaultConnection) {
+      const who = defaultConnection.username || defaultConnection.display_name || 'signed in';
+      text = others ? `${who} +${others}` : who;
+    } else if (others) {
+      text = `No default connection (${others} other${others === 1 ? '' : 's'})`;
     }
     const details = connections.map(c =>
       `${c.key}: ${c.username || c.display_name || 'unknown account'}` +

@@ -169,6 +169,8 @@ def test_sign_in_from_the_sidebar_see_the_account_everywhere_and_sign_out(lab, p
     expect(status).to_contain_text("Refresh failed: microsoft/work")
     failing = panel.locator('.authsome-Connection[data-key="microsoft/work"]')
     expect(failing.locator(".authsome-Warning")).to_contain_text("AADSTS70008")
+    expect(failing).to_contain_text("refresh failed: sign in again")  # not a stale expiry
+    expect(failing).not_to_contain_text("expires in")
     expect(failing.get_by_role("button", name="Sign in again")).to_be_visible()
     _shot(page, tmp_path, "refresh-failed")
 
@@ -177,7 +179,10 @@ def test_sign_in_from_the_sidebar_see_the_account_everywhere_and_sign_out(lab, p
     expect(code).to_be_visible()
     emu.approve(code.inner_text().strip(), user="adele")
     expect(failing.locator(".authsome-Warning")).to_have_count(0)
+    expect(failing).to_contain_text("expires in")  # the expiry is back with the working token
     expect(status).not_to_have_class(re.compile(r"\bauthsome-mod-warning\b"))
+    # The success banner says its piece for a moment, then goes by itself.
+    expect(panel.locator(".authsome-Job")).to_be_hidden(timeout=15_000)
 
     for key in ("microsoft/work", "microsoft/default"):
         card = panel.locator(f'.authsome-Connection[data-key="{key}"]')

@@ -29,6 +29,21 @@ _EXTENSIONS = {
 }
 
 
+BUILT_LABEXTENSION = ROOT / "authsome_nb" / "labextension"
+
+
+def fresh_labextension_args(workdir: Path) -> tuple[str, ...]:
+    """Arguments that make JupyterLab and Notebook 7 load the extension built in this tree
+    (an editable install's copy in the environment may be older than the sources)."""
+    extensions = workdir / "labextensions"
+    extensions.mkdir(exist_ok=True)
+    link = extensions / "authsome-nb"
+    if not link.exists():
+        link.symlink_to(BUILT_LABEXTENSION, target_is_directory=True)
+    return (f"--LabApp.extra_labextensions_path={extensions}",
+            f"--JupyterNotebookApp.extra_labextensions_path={extensions}")
+
+
 class JupyterProcess:
     def __init__(self, workdir: Path, home: Path, *, env: dict[str, str] | None = None,
                  app: str = "jupyter_server", base_url: str = "/", callback: bool | None = None,

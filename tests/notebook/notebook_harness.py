@@ -29,8 +29,8 @@ class RecordingClient(NotebookClient):
     """An nbclient that keeps every iopub message (with the index of the cell then running).
 
     Like a widget frontend, and unlike plain nbclient, it also applies widget and display
-    updates that answer an earlier request: a background sign-in updates its widgets after
-    its cell has finished.
+    updates that answer an earlier request (a background sign-in updates its widgets after
+    its cell has finished), and forgets a widget once it is closed.
     """
 
     def __init__(self, *args, **kwargs) -> None:
@@ -48,10 +48,17 @@ class RecordingClient(NotebookClient):
                     self.process_message(msg, cell, cell_index)
                 except CellExecutionComplete:
                     return
-            elif msg["msg_type"] in ("comm_open", "comm_msg"):
+            elif msg["msg_type"] in ("comm_open", "comm_msg", "comm_close"):
                 self.handle_comm_msg(cell.outputs, msg, cell_index)
             elif msg["msg_type"] == "update_display_data":
                 self._update_display_id(msg["content"]["transient"]["display_id"], msg)
+
+    def handle_comm_msg(self, outputs, msg, cell_index) -> None:
+        # A closed widget is gone from a frontend's widget manager, so from saved state too.
+        if msg["msg_type"] == "comm_close":
+            self.widget_state.pop(msg["content"]["comm_id"], None)
+            return
+        super().handle_comm_msg(outputs, msg, cell_index)
 
     def recorded(self) -> list[tuple[int, dict]]:
         with self._messages_lock:
@@ -205,19 +212,34 @@ def visible_text(states: dict[str, dict], model_id: str) -> str:
 
 
 BADGE = re.compile(r">(waiting|approved|declined|expired|cancelled|timed out|failed)</span>")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+CONNECTION_MIME = "application/vnd.authsome.connection+json"
+CONNECTIONS_MIME = "application/vnd.authsome.connections+json"
 
 
 def badge_history(run: NotebookRun, cell_index: int | None = None) -> list[str]:
-    """The state badges the sign-in panel showed, in the order the kernel sent them (while
-    ``cell_index`` ran, or at any time)."""
+    """The state badges the sign-in showed, in the order the kernel sent them (while
+    ``cell_index`` ran, or at any time): the live panel's, then the finished output's."""
     seen = []
     for index, msg in run.client.recorded():
-        if cell_index in (None, index) and msg["msg_type"] in ("comm_open", "comm_msg"):
+        if cell_index not in (None, index):
+            continue
+        if msg["msg_type"] in ("comm_open", "comm_msg"):
             value = msg["content"].get("data", {}).get("state", {}).get("value", "")
-            for badge in BADGE.findall(str(value)):
-                if not seen or seen[-1] != badge:
-                    seen.append(badge)
+        elif msg["msg_type"] in ("display_data", "update_display_data"):
+            value = msg["content"].get("data", {}).get("text/html", "")
+        else:
+            continue
+        for badge in BADGE.findall(str(value)):
+            if not seen or seen[-1] != badge:
+                seen.append(badge)
     return seen
+
+
+def widget_views(nb) -> list[tuple[int, dict]]:
+    """(cell index, output) of every saved output that needs a widget model to render."""
+    return [(index, out) for index, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
+            if WIDGET_VIEW in out.get("data", {})]
 
 
 def emulator_secrets(emulator) -> list[str]:

@@ -17,6 +17,7 @@ def test_the_kernel_completes_subcommands_options_providers_connections_and_serv
         assert run.complete("%authsome login microsoft --flow d") == ["device"]
         assert run.complete("%authsome login microsoft --service outlook,te") == ["teams"]
         assert run.complete("%authsome get microsoft --connection ") == ["default", "work"]
+        assert run.complete("%authsome login microsoft w") == ["work"]  # the positional
         assert run.complete("tok = %authsome token mi") == ["microsoft"]
         assert run.complete("%authsome help se") == ["setup"]
 

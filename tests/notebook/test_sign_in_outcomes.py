@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notebook_harness import badge_history, models_with_class, visible_text
+from notebook_harness import CONNECTION_MIME, WIDGET_VIEW, badge_history, models_with_class
 
 import authsome_nb as an
 
@@ -10,7 +10,7 @@ LOGIN = "%authsome login microsoft --flow device"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
-def test_a_declined_code_ends_the_panel_as_declined_with_the_remedy(world):
+def test_a_declined_code_ends_as_declined_and_the_error_says_it_once(world):
     with world.notebook("%load_ext authsome_nb", LOGIN) as run:
         run.cell(0)
         denier = world.deny_when_shown(run)
@@ -18,15 +18,16 @@ def test_a_declined_code_ends_the_panel_as_declined_with_the_remedy(world):
         denier.join()
         assert badge_history(run, 1) == ["waiting", "declined"]
         [display, error] = run.outputs(1)
-        shown = display["data"]["text/plain"]
-        assert "Sign-in declined: Device-code sign-in failed: AADSTS65004" in shown
+        assert WIDGET_VIEW not in display["data"]  # the panel was replaced by the outcome
+        assert display["data"]["text/plain"] == "Sign-in declined (microsoft/default)."
         assert error["ename"] == "SignInDeclined"
+        assert "AADSTS65004" in error["traceback"][0]
         assert "What to do: sign in again and click Accept" in error["traceback"][0]
         world.assert_no_secrets(run)
     assert an.connections() == []
 
 
-def test_an_expired_code_ends_the_panel_as_expired(world):
+def test_an_expired_code_ends_as_expired_and_the_dead_code_is_gone(world):
     with world.notebook("%load_ext authsome_nb", LOGIN) as run:
         run.cell(0)
         expirer = world.expire_when_shown(run)
@@ -35,12 +36,12 @@ def test_an_expired_code_ends_the_panel_as_expired(world):
         assert badge_history(run, 1) == ["waiting", "expired"]
         assert "Sign-in expired" in run.text(1) and "enter the new code" in run.text(1)
         assert run.outputs(1)[-1]["ename"] == "SignInTimeout"
-        states = run.widget_state()
-        [panel] = models_with_class(states, "authsome-device-code")
-        assert world.emulator.last_user_code not in visible_text(states, panel)  # a dead code goes
+        run.save()
+        assert world.emulator.last_user_code not in run.path.read_text()
+        assert run.widget_state() == {}  # the panel's widgets were closed with it
 
 
-def test_kernel_interrupt_cancels_the_sign_in_and_leaves_the_kernel_usable(world):
+def test_kernel_interrupt_cancels_calmly_and_leaves_the_kernel_usable(world):
     emu = world.emulator
     with world.notebook(
         "%load_ext authsome_nb",
@@ -53,10 +54,9 @@ def test_kernel_interrupt_cancels_the_sign_in_and_leaves_the_kernel_usable(world
         run.cell(1)
         interrupter.join()
         assert badge_history(run, 1) == ["waiting", "cancelled"]
-        [display, error] = run.outputs(1)
-        assert error["ename"] == "SignInCancelled" and error["traceback"] == [
-            "SignInCancelled: Sign-in interrupted."]
-        assert "Sign-in cancelled" in display["data"]["text/plain"]
+        [display] = run.outputs(1)  # no error box: a cancel is not a failure
+        assert display["data"]["text/plain"] == (
+            "Sign-in cancelled (microsoft/default): nothing was stored.")
         polls = emu.count("token", grant_type=DEVICE_GRANT)
         run.cell(2)  # the kernel answers, and no longer polls for the abandoned code
         assert "No connections yet" in run.text(2)
@@ -81,11 +81,10 @@ def test_background_sign_in_returns_at_once_and_the_widget_updates_when_approved
         approver.join()
         assert "<Connection microsoft/default" in run.text(2)
         assert badge_history(run) == ["waiting", "approved"]
-        states = run.widget_state()
-        [panel] = models_with_class(states, "authsome-device-code")
-        assert "approved" in visible_text(states, panel)
-        assert models_with_class(states, "authsome-account-card")
-        # the first cell's text fallback was updated in place with the outcome
+        # the first cell's output was replaced in place by the card, which needs no kernel
+        [card] = [o for o in run.outputs(1) if o["output_type"] == "display_data"]
+        assert WIDGET_VIEW not in card["data"]
+        assert card["data"][CONNECTION_MIME]["connection"]["display_name"] == "Adele Vance"
         assert "Connection microsoft/default: Adele Vance" in run.text(1)
         world.assert_no_secrets(run)
 
@@ -96,7 +95,7 @@ def test_the_cancel_button_stops_a_background_sign_in(world):
         LOGIN + " --background",
         "import time\nwhile latest_sign_in().observer.panel is None:\n    time.sleep(0.05)",
         "sign_in = latest_sign_in()\nsign_in.wait(60)\n"
-        "print(type(sign_in.error).__name__, sign_in.observer.panel.state)",
+        "print(type(sign_in.error).__name__, sign_in.observer.text())",
     ) as run:
         run.cells(0, 1, 2)
         states = run.widget_state()
@@ -104,7 +103,8 @@ def test_the_cancel_button_stops_a_background_sign_in(world):
                     if s.get("_model_name") == "ButtonModel" and s.get("description") == "Cancel"]
         run.click(cancel)  # what the frontend sends when the button is pressed
         run.cell(3)
-        assert run.text(3).strip() == "SignInCancelled cancelled"
+        assert run.text(3).strip() == (
+            "SignInCancelled Sign-in cancelled (microsoft/default): nothing was stored.")
         assert badge_history(run) == ["waiting", "cancelled"]
     assert an.connections() == []
 
@@ -128,7 +128,7 @@ def test_a_login_button_signs_in_and_out_in_the_background(world):
         "%load_ext authsome_nb\nimport authsome_nb as an\n"
         "button = an.LoginButton('microsoft', connection='work', flow='device')\nbutton",
         "sign_in = button.click()",
-        "print(sign_in.wait(60))\nbutton.card._button.click()\nprint(button.button.description)",
+        "print(sign_in.wait(60))\nbutton.sign_out()\nprint(button.button.description)",
     ) as run:
         run.cells(0, 1)
         approver = world.approve_when_shown(run)
@@ -143,3 +143,24 @@ def test_a_login_button_signs_in_and_out_in_the_background(world):
         assert states[button]["description"] == "Sign in with Microsoft"
         world.assert_no_secrets(run)
     assert an.connections() == []
+
+
+def test_a_login_button_that_fails_shows_why_and_offers_itself_again(world):
+    with world.notebook(
+        "%load_ext authsome_nb\nimport authsome_nb as an\n"
+        "button = an.LoginButton('microsoft', connection='work', flow='device')\nbutton",
+        "sign_in = button.click()",
+        "sign_in.wait(60)\nprint(button.button.description, button.button.disabled)",
+    ) as run:
+        run.cells(0, 1)
+        denier = world.deny_when_shown(run)
+        run.cell(2)
+        denier.join()
+        assert run.text(2).strip() == "Sign in with Microsoft again False"
+        [display] = run.outputs(0)
+        assert WIDGET_VIEW in display["data"]  # a button waiting to be pressed is a widget
+        states = run.widget_state()
+        [button] = models_with_class(states, "authsome-login-button")
+        shown = " ".join(str(s.get("value", "")) for s in states.values())
+        assert "Sign-in declined" in shown and "AADSTS65004" in shown
+        world.assert_no_secrets(run)

@@ -33,7 +33,7 @@ def test_terminal_ipython_prints_where_to_go_the_code_and_the_outcome(world, tmp
     assert "VBox(" not in out and "Traceback" not in result.stderr
 
 
-def test_configured_off_widgets_a_kernel_prints_plain_lines(world):
+def test_configured_off_widgets_a_kernel_shows_plain_lines_and_keeps_no_code(world):
     emu = world.emulator
     with world.notebook(
         "%load_ext authsome_nb\n"
@@ -46,29 +46,29 @@ def test_configured_off_widgets_a_kernel_prints_plain_lines(world):
         approver = world.approve_when_shown(run)
         run.cell(1)
         approver.join()
-        assert {o["output_type"] for o in run.outputs(1)} == {"stream"}
-        printed = run.text(1)
-        assert printed.splitlines()[:3] == [
-            "Signing in to Microsoft (connection microsoft/work)…",
-            "Signing in with a device code.",
-            f"To sign in, open {emu.url}/devicelogin and enter the code {emu.last_user_code}"
-            " (valid for 15 min).",
-        ]
-        assert "Connection microsoft/work: Adele Vance" in printed
+        code_line = (f"To sign in, open {emu.url}/devicelogin and enter the code "
+                     f"{emu.last_user_code} (valid for 15 min).")
+        run.wait_for_output(code_line)  # shown while the sign-in waited …
+        [output] = run.outputs(1)
+        assert output["output_type"] == "display_data" and set(output["data"]) == {"text/plain"}
+        shown = run.text(1).splitlines()
+        assert shown[:2] == ["Signing in to Microsoft (connection microsoft/work)…",
+                             "Signing in with a device code."]
+        assert code_line not in shown  # … and gone once it was used
+        assert "Connection microsoft/work: Adele Vance" in run.text(1)
         assert "widgets" not in run.nb.metadata
         world.assert_no_secrets(run)
 
 
-def test_a_frontend_without_widgets_still_has_the_whole_story_in_text_plain(world):
+def test_a_frontend_without_widgets_has_the_code_while_waiting_and_the_outcome_after(world):
     with world.notebook("%load_ext authsome_nb", "%authsome login microsoft --flow device") as run:
         run.cell(0)
         expirer = world.expire_when_shown(run)
         run.cell(1)
         expirer.join()
+        run.wait_for_output(world.emulator.last_user_code)  # the text/plain copy had the code
         [display, error] = run.outputs(1)
-        shown = display["data"]["text/plain"].splitlines()
-        assert shown[0] == "Signing in to Microsoft (connection microsoft/default)…"
-        assert world.emulator.last_user_code in shown[2]
-        assert shown[3].startswith("Sign-in expired: Device-code sign-in failed: AADSTS70020")
-        assert shown[4].startswith("  What to do: run the sign-in again")
+        assert display["data"]["text/plain"] == "Sign-in expired (microsoft/default)."
+        assert error["evalue"].startswith("Device-code sign-in failed: AADSTS70020")
+        assert "What to do: run the sign-in again" in error["traceback"][0]
         assert os.linesep not in error["evalue"].splitlines()[0]

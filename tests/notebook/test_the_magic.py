@@ -88,7 +88,8 @@ def test_defaults_come_from_traitlets_config(shell):
     ("login microsoft --timeout soon", "argument --timeout: invalid float value: 'soon'"),
     ("login microsoft --service outlook,fax", "unknown service 'fax' for microsoft"),
     ("login gogle", "No provider named 'gogle'"),
-    ("logout microsoft extra", "unrecognized arguments: extra"),
+    ("logout microsoft work extra", "unrecognized arguments: extra"),
+    ("logout microsoft work --connection home", "two connections given, 'work' and"),
     ('get "microsoft', "No closing quotation"),
 ])
 def test_bad_arguments_are_one_line_usage_errors(shell, line, says):
@@ -110,6 +111,27 @@ def test_arguments_expand_python_variables_but_graph_paths_keep_their_dollars(sh
     shell.run_line_magic("authsome", "get microsoft --connection $name")
     shell.run_line_magic("authsome", "graph /me/messages?$top=5")
     assert seen == {"get": "work", "graph": "/me/messages?$top=5"}
+
+
+def test_a_trailing_comment_is_a_comment_and_the_connection_may_follow_the_provider(
+        shell, monkeypatch):
+    seen = []
+    monkeypatch.setattr("authsome_nb.notebook.commands.status",
+                        lambda provider, connection: seen.append((provider, connection)))
+    shell.run_line_magic("authsome", "get microsoft work  # my work account")
+    shell.run_line_magic("authsome", "get microsoft --connection work # the same")
+    shell.run_line_magic("authsome", 'get microsoft "my#work"')
+    shell.run_line_magic("authsome", "get  # the defaults")
+    assert seen == [("microsoft", "work"), ("microsoft", "work"), ("microsoft", "my#work"),
+                    ("microsoft", "default")]
+
+
+def test_an_error_inside_the_magic_spells_its_remedy_as_a_magic(shell):
+    from authsome_nb.errors import NotSignedInError
+
+    with pytest.raises(NotSignedInError) as caught:
+        shell.run_line_magic("authsome", "token microsoft nobody")
+    assert caught.value.remedy == "sign in with %authsome login microsoft nobody"
 
 
 def test_reset_moves_a_broken_store_aside_and_keeps_it(shell, tmp_path, capsys):

@@ -2,9 +2,10 @@
 
 A person runs ``%authsome login microsoft --flow device``: the device-code panel shows the
 link and the code; Copy puts the code on the clipboard; the link opens a new tab where the
-code is pasted and approved; the account card appears in the same output.  Then a PKCE
-sign-in: "Sign in with Microsoft" opens the sign-in page in a new tab, the browser comes back
-to the kernel's loopback listener, and the second card appears.  Screenshots are kept with
+code is pasted and approved; the account card replaces the panel in the same output (our
+extension's live card).  Then a PKCE sign-in: "Sign in with Microsoft" opens the sign-in page
+in a new tab, the browser comes back to the kernel's loopback listener, and the second card
+appears; its Sign out signs out everywhere.  Screenshots are kept with
 the test's files; ``AUTHSOME_NB_UPDATE_SCREENSHOTS=1`` also writes them to
 ``docs/notebook-*.png``.
 
@@ -27,7 +28,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
 
 from authsome_nb_emulator import Emulator  # noqa: E402
-from jupyter_process import ROOT, JupyterProcess  # noqa: E402
+from jupyter_process import ROOT, JupyterProcess, fresh_labextension_args  # noqa: E402
 from loopback_browser import loopback_browser, require_chromium  # noqa: E402
 
 from authsome_nb.flows.rendezvous import registered_redirect_uris  # noqa: E402
@@ -63,7 +64,8 @@ def lab(tmp_path):
     nbformat.write(notebook, str(notebooks / "sign-in.ipynb"))
     with Emulator() as emu:
         emu.write_provider_override(home)
-        server = JupyterProcess(tmp_path, home, app="jupyterlab", env=emu.environ(home))
+        server = JupyterProcess(tmp_path, home, app="jupyterlab", env=emu.environ(home),
+                                extra_args=fresh_labextension_args(tmp_path))
         try:
             yield emu, server
         finally:
@@ -137,11 +139,11 @@ def test_a_person_signs_in_with_a_device_code_then_with_pkce_in_jupyterlab(lab, 
     tab.get_by_role("button", name="Next").click()
     tab.close()
 
-    card = device_cell.locator(".authsome-account-card")
+    card = device_cell.locator('.authsome-Card[data-key="microsoft/default"]')
     for shown in (megan.display_name, megan.upn, megan.tenant_id, "Mail.ReadWrite", "expires in"):
         expect(card).to_contain_text(shown)
-    expect(panel).to_contain_text("approved")
-    expect(code).to_be_hidden()
+    expect(panel).to_have_count(0)  # replaced, code and all
+    expect(device_cell.get_by_text(user_code)).to_have_count(0)
     _shot(device_cell, tmp_path, "account-card")
 
     # PKCE: the sign-in button is a link that opens the sign-in page in a new tab.  The browser
@@ -162,11 +164,13 @@ def test_a_person_signs_in_with_a_device_code_then_with_pkce_in_jupyterlab(lab, 
     adele = emu.user("adele")
     tab.locator(f"input[name=user][value='{adele.upn}']").check()
     tab.get_by_role("button", name="Accept").click()
-    expect(pkce_cell.locator(".authsome-account-card")).to_contain_text(adele.upn)
+    expect(pkce_cell.locator(".authsome-Card")).to_contain_text(adele.upn)
     assert re.match(r"http://localhost:\d+/(authsome/)?callback", tab.url), tab.url  # came back
     tab.close()
-    expect(pkce_cell.locator(".authsome-pkce")).to_contain_text("approved")
+    expect(pkce_cell.locator(".authsome-pkce")).to_have_count(0)
+    expect(pkce_cell.locator("a[href*='code_challenge']")).to_have_count(0)  # the link is gone
 
     card.get_by_role("button", name="Sign out").click()
-    expect(card).to_contain_text("signed out")
+    page.locator(".jp-Dialog").get_by_role("button", name="Sign out").click()
+    expect(card).to_have_attribute("data-state", "signed out")
     expect(card.get_by_role("button", name="Sign out")).to_have_count(0)

@@ -75,7 +75,7 @@ def test_revoked_refresh_token_says_to_sign_in_again_naming_the_connection(signe
     with pytest.raises(ReauthenticationRequired) as caught:
         an.refresh(stale=an.token().value)
     text = str(caught.value)
-    assert "microsoft/default" in text and "an.login('microsoft', connection='default')" in text
+    assert "microsoft/default" in text and "sign in again: an.login('microsoft')" in text
     assert an.get().refresh_error  # remembered for the status bar
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..._scopes import RESERVED_SCOPES, scope_keys, split_scopes
 from ...errors import AuthsomeError, ConfigurationError
-from .._engine import Refreshed, SignInOutcome, SignInRequest
+from .._engine import BROWSER_WAIT, Refreshed, SignInOutcome, SignInRequest
 from .._planning import plan_sign_in
 from ._account import account_of
 from ._errors import oauth_error
@@ -34,7 +34,6 @@ from ._metadata import Endpoints, endpoints_of
 if TYPE_CHECKING:
     from ..._providers import Provider
 
-DEFAULT_PKCE_WAIT = 600.0  # None: as long as an authorization code lives (about 10 minutes)
 
 
 class OAuth2Engine:
@@ -78,7 +77,7 @@ class OAuth2Engine:
             token, nonce = sign_in_with_pkce(
                 client, endpoints, scopes=scopes, use_pkce=oauth.pkce, form_post=form_post,
                 extra=extra, redirect=redirect, on_event=request.on_event,
-                timeout=request.timeout if request.timeout is not None else DEFAULT_PKCE_WAIT,
+                timeout=request.timeout if request.timeout is not None else BROWSER_WAIT,
                 open_browser=request.open_browser,
                 browser_is_local=placement.browser_is_local and not placement.in_kernel,
                 cancel=request.cancel, provider_name=provider.display_name,

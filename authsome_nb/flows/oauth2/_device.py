@@ -89,7 +89,8 @@ def sign_in_with_device_code(
     if deadline < expires_at and timeout is not None:
         raise SignInTimeout(
             f"Nobody approved the code within {int(timeout)} s",
-            remedy="run the sign-in again and enter the code in time (or raise timeout=)",
+            remedy="run the sign-in again and enter the code in time (or give it a longer "
+            "timeout, or none: then it waits as long as the code is valid)",
         )
     raise oauth_error({"error": "expired_token"}, context="Device-code sign-in failed",
                       provider=provider_name)

@@ -1,5 +1,8 @@
 """The notebook's sign-in widgets (ipywidgets built-ins only) and table reprs.
 
+Widgets are for what is still going on (a code being waited for, a button to press); finished
+outputs are plain MIME from ``notebook.cards``, which render without a kernel.
+
 Imported lazily: ``ipywidgets`` is loaded the first time one of these names is used, not
 by ``%load_ext authsome_nb``.
 """
@@ -13,7 +16,6 @@ _EXPORTS = {
     "SignInView": ".sign_in_view",
     "DeviceCodePanel": ".device_code_panel",
     "AuthorizeLinkPanel": ".authorize_link",
-    "AccountCard": ".account_card",
     "ConnectionsTable": ".connections_table",
     "ConnectionStatus": ".connections_table",
     "ProvidersTable": ".providers_table",

@@ -31,6 +31,7 @@ BADGE_COLOURS = {
     "cancelling": ("#e0e0e0", "#424242"),
     "failed": ("#fde7e9", "#a4262c"),
     "signed out": ("#e0e0e0", "#424242"),
+    "refresh failed": ("#fff4ce", "#8a5300"),
 }
 
 

@@ -1,10 +1,13 @@
 """The frame both sign-in panels share: a title with a state badge, a status line, Cancel.
 
 A panel is told its state (waiting → approved | declined | expired | cancelled | timed out
-| failed); once final, the Cancel button goes away.  Cancel only helps when the kernel is
-free to hear the click — a background sign-in or a LoginButton.  A blocking cell keeps the
-kernel busy, so there the panel says to use Kernel → Interrupt instead of showing a button
-that could not be heard.
+| failed); once final, the Cancel button goes away.  In the background (``--background``, a
+LoginButton) the kernel is free, so Cancel is a widget button whose click it hears.  A
+blocking cell keeps the kernel busy and deaf to widget clicks (ipykernel 7 handles no comm
+message while a cell runs), so there Cancel does what Kernel → Interrupt does: it asks our
+JupyterLab / Notebook 7 extension, through a DOM event, to interrupt this notebook's kernel,
+and the sign-in ends as "cancelled".  Where no extension answers (VS Code, classic Notebook),
+the button says to use the frontend's own interrupt.
 """
 
 from __future__ import annotations
@@ -17,7 +20,21 @@ import ipywidgets as widgets
 from ._html import BORDER, FONT, MUTED, TEXT, badge, esc
 
 FINAL_STATES = frozenset({"approved", "declined", "expired", "cancelled", "timed out", "failed"})
-INTERRUPT_HINT = "Kernel → Interrupt (■) cancels the sign-in."
+#: the DOM event our lab extension answers by interrupting the notebook's kernel
+INTERRUPT_EVENT = "authsome-interrupt"
+_INTERRUPT_JS = (
+    f"var e=new CustomEvent('{INTERRUPT_EVENT}',{{bubbles:true,cancelable:true}});"
+    "if(this.dispatchEvent(e)){this.nextSibling.textContent=' Use Kernel → Interrupt (■) "
+    "to cancel.';}else{this.disabled=true;this.textContent='Cancelling…';}"
+)
+
+
+def interrupt_button_html() -> str:
+    """A Cancel button for a busy kernel: the extension interrupts it (see the docstring)."""
+    return (f"<button class='jupyter-widgets jupyter-button widget-button authsome-interrupt' "
+            f"title='Stop this sign-in (interrupts the kernel)' style='width:auto;"
+            f"padding:0 14px' onclick=\"{_INTERRUPT_JS}\">Cancel</button>"
+            f"<span style='color:{MUTED};font-size:12px'> or Kernel → Interrupt (■)</span>")
 
 
 def frame_layout() -> widgets.Layout:
@@ -30,6 +47,7 @@ class SignInPanel(widgets.VBox):
 
     def __init__(self, title: str, body: list[widgets.Widget], *,
                  on_cancel: Callable[[], None] | None = None) -> None:
+        """``on_cancel``: what the Cancel widget calls (background); None: a busy kernel."""
         self.title = title
         self.state = "waiting"
         self._lock = threading.Lock()
@@ -42,10 +60,10 @@ class SignInPanel(widgets.VBox):
         self._cancel.on_click(self._cancel_clicked)
         if on_cancel is None:
             self._cancel.layout.display = "none"
-            hint = INTERRUPT_HINT
+            self._hint = widgets.HTML(interrupt_button_html())
         else:
-            hint = "or Kernel → Interrupt (■)"
-        self._hint = widgets.HTML(f"<span style='color:{MUTED};font-size:12px'>{esc(hint)}</span>")
+            self._hint = widgets.HTML(f"<span style='color:{MUTED};font-size:12px'>"
+                                      f"{esc('or Kernel → Interrupt (■)')}</span>")
         actions = widgets.HBox([self._cancel, self._hint],
                                layout=widgets.Layout(align_items="center", grid_gap="8px"))
         self._actions = actions

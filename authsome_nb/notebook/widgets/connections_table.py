@@ -1,45 +1,26 @@
 """What ``%authsome list`` and ``%authsome get`` return: connections with a rich and a plain repr.
 
-These are plain objects, not ipywidgets: an HTML table renders in every frontend (and in a
-notebook saved to HTML), the text table in terminals and logs.  They hold ``Connection``
-metadata only, which never includes a token.
+These are plain objects, not ipywidgets, so a saved notebook shows them without a kernel.
+The list displays as the bundle of :mod:`authsome_nb.notebook.cards`: our JupyterLab extension
+renders it as a live table that follows the store, everything else as static HTML, terminals
+as text.  They hold ``Connection`` metadata only, which never includes a token.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..cards import NO_CONNECTIONS, TABLE_HEADERS, connections_bundle, table_row
 from ..text import clock, token_expiry
-from ._html import MUTED, esc, record_html, record_text, table_html, table_text
-
-_HEADERS = ("connection", "account", "name", "tenant", "scopes", "token", "flow")
-_EMPTY = "No connections yet: sign in with %authsome login microsoft"
-
-
-def _token_cell(connection) -> str:
-    cell = token_expiry(connection.expires_at)
-    if connection.refresh_error:
-        cell += f" — last refresh failed: {connection.refresh_error}"
-    return cell
-
-
-def _row(connection) -> tuple[str, ...]:
-    return (
-        connection.key,
-        connection.username or "",
-        connection.display_name or "",
-        connection.tenant_id or "",
-        " ".join(connection.scopes),
-        _token_cell(connection),
-        connection.flow or "",
-    )
+from ._html import record_html, record_text, table_text
 
 
 class ConnectionsTable(list):
     """A list of :class:`~authsome_nb.Connection` that shows itself as a table."""
 
-    def __init__(self, connections: Iterable = ()) -> None:
+    def __init__(self, connections: Iterable = (), *, provider: str | None = None) -> None:
         super().__init__(connections)
+        self.provider = provider
 
     def to_records(self) -> list[dict]:
         """One JSON-safe dict per connection (metadata only)."""
@@ -49,20 +30,21 @@ class ConnectionsTable(list):
         """The table as a pandas DataFrame (needs the ``pandas`` extra)."""
         import pandas as pd
 
-        return pd.DataFrame([_row(c) for c in self], columns=list(_HEADERS))
+        return pd.DataFrame([table_row(c) for c in self], columns=list(TABLE_HEADERS))
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return connections_bundle(self, self.provider)
 
     def _repr_html_(self) -> str:
-        if not self:
-            return f"<p style='color:{MUTED}'>{esc(_EMPTY)}</p>"
-        return table_html(_HEADERS, [_row(c) for c in self])
+        return connections_bundle(self, self.provider)["text/html"]
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         printer.text(repr(self))
 
     def __repr__(self) -> str:
         if not self:
-            return _EMPTY
-        return table_text(_HEADERS, [_row(c) for c in self])
+            return NO_CONNECTIONS
+        return table_text(TABLE_HEADERS, [table_row(c) for c in self])
 
 
 class ConnectionStatus:
@@ -80,7 +62,7 @@ class ConnectionStatus:
             ("name", c.display_name or "-"),
             ("tenant", c.tenant_id or "-"),
             ("scopes", " ".join(c.scopes) or "-"),
-            ("token", token_expiry(c.expires_at)),
+            ("token", "refresh failed" if c.refresh_error else token_expiry(c.expires_at)),
             ("flow", c.flow or "-"),
             ("client id", c.client_id or "-"),
             ("authority", c.authority or "-"),

@@ -1,9 +1,11 @@
 """``an.LoginButton("microsoft", connection="work")``: a "Sign in with Microsoft" button.
 
-Clicking it signs in in the background (the click handler must return for the kernel to
-hear anything else, Cancel included) and the same output turns into the device-code panel
-or the PKCE link, then the account card; Sign out brings the button back.  Already signed
-in, it shows the account card at once.
+A button waiting to be pressed is a live widget; everything after it is the sign-in's own
+output (``SignInView``) in the same place: clicking signs in in the background (the click
+handler must return for the kernel to hear anything else, Cancel included), the output turns
+into the device-code panel or the PKCE link, and then into the account card, which renders
+without a kernel.  Already signed in, the card is shown at once.  ``button.sign_out()`` signs
+out and brings the button back.
 """
 
 from __future__ import annotations
@@ -11,29 +13,33 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ...flows import Flow
+from ..cards import card_bundle
 from ..sign_in import NotebookSignIn, SignInOptions
-from ._html import BRAND
-from .sign_in_view import SignInView
+from ._html import BRAND, FONT, esc
+from .sign_in_view import ALREADY, SignInView
 
 
-class LoginButton(SignInView):
+class LoginButton(widgets.VBox):
     """A sign-in button for one connection; the options are those of ``an.login``."""
 
     def __init__(self, provider: str = "microsoft", connection: str = "default", *,
                  flow: Flow = "auto", scopes=None, services=None, tenant: str | None = None,
-                 client_id: str | None = None, force: bool = False, timeout: float = 300,
-                 label: str | None = None) -> None:
+                 client_id: str | None = None, force: bool = False,
+                 timeout: float | None = None, label: str | None = None) -> None:
         from ..commands import provider_display_name
 
-        display_name = provider_display_name(provider)
+        self.display_name = provider_display_name(provider)
+        self.provider = provider
+        self.connection_name = connection
         self.options = SignInOptions(
             provider=provider, connection=connection, flow=flow,
             scopes=_words(scopes), services=_words(services), tenant=tenant,
             client_id=client_id, force=force, timeout=timeout,
         )
         self.sign_in: NotebookSignIn | None = None
-        super().__init__(provider, connection, display_name=display_name, on_cancel=self._cancel)
-        self.button = widgets.Button(description=label or f"Sign in with {display_name}",
+        self.view: SignInView | None = None
+        self._handle = None
+        self.button = widgets.Button(description=label or f"Sign in with {self.display_name}",
                                      icon="sign-in", tooltip=f"Sign in to {self.key}",
                                      layout=widgets.Layout(width="auto", height="34px"))
         self.button.style.button_color = BRAND
@@ -41,48 +47,82 @@ class LoginButton(SignInView):
         self.button.style.font_weight = "600"
         self.button.add_class("authsome-login-button")
         self.button.on_click(self.click)
-        existing = _existing_connection(provider, connection)
-        if existing is not None and not force:
-            self.lines = [f"Signed in to {display_name} (connection {self.key})."]
-            self.signed_in(existing)
-        else:
-            self._reset()
+        super().__init__([self.button])
+        self.existing = None if force else _existing_connection(provider, connection)
+        self._note = ALREADY.format(name=self.display_name, key=self.key)
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider}/{self.connection_name}"
 
     def text(self) -> str:
-        if self.card is None and self.sign_in is None:
-            return (f"Sign in to {self.display_name} ({self.key}): run "
-                    f"%authsome login {self.provider} --connection {self.connection_name}")
-        return super().text()
+        return (f"Sign in to {self.display_name} ({self.key}): run "
+                f"%authsome login {self.provider} {self.connection_name}")
+
+    def _repr_mimebundle_(self, **kwargs):
+        if self.existing is not None:
+            return card_bundle(self.existing, note=self._note)
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle["text/plain"] = self.text()
+        return bundle
+
+    def _ipython_display_(self) -> None:
+        """Shown with a display id, so the sign-in can replace the button in place."""
+        from IPython.display import display
+
+        self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
 
     def click(self, _button=None) -> NotebookSignIn:
         """Start the sign-in (what a click does); returns it so code and tests can wait on it."""
         self.button.disabled = True
-        self.sign_in = NotebookSignIn(self.options, self, open_browser=False).start()
+        runner = NotebookSignIn(self.options, None, open_browser=False)
+        self.view = _ButtonSignInView(self, on_cancel=runner.cancel, handle=self._handle)
+        runner.observer = self.view
+        if self._handle is None:
+            self.view.show()
+        self.sign_in = runner.start()
         return self.sign_in
 
-    def signed_out(self) -> None:
-        super().signed_out()
-        self._reset(f"Signed out of {self.key}.")
-
-    def _cancel(self) -> None:
-        if self.sign_in is not None:
-            self.sign_in.cancel()
-
-    def failed(self, error: BaseException, outcome: str) -> None:
-        super().failed(error, outcome)
+    def _offer_again(self, outcome: str) -> None:
         self.button.disabled = False
         self.button.description = f"Sign in with {self.display_name} again"
-        self.children = [*self.children, self.button]
+        status = widgets.HTML(f"<div style='font-family:{FONT};font-size:13px;"
+                              f"white-space:pre-wrap'>{esc(outcome)}</div>")
+        self.children = [status, self.button]
+        if self._handle is not None:
+            self._handle.update(self._repr_mimebundle_(), raw=True)
 
-    def _reset(self, status: str = "") -> None:
-        self.card = None
-        self.panel = None
+    def sign_out(self) -> bool:
+        """Sign out of this connection and show the button again; False if not signed in."""
+        from ... import _api
+
+        removed = _api.logout(self.provider, self.connection_name)
+        self.existing = None
         self.sign_in = None
         self.button.disabled = False
         self.button.description = f"Sign in with {self.display_name}"
-        self._set_status(status)
-        self.children = [self._status, self.button] if status else [self.button]
-        self._refresh()
+        self.children = [self.button]
+        if self._handle is not None:
+            self._handle.update(self._repr_mimebundle_(), raw=True)
+        return removed
+
+
+class _ButtonSignInView(SignInView):
+    """The button's sign-in: a failure shows the outcome with the button, to try again."""
+
+    def __init__(self, owner: LoginButton, **kwargs) -> None:
+        super().__init__(owner.provider, owner.connection_name, display_name=owner.display_name,
+                         **kwargs)
+        self.owner = owner
+
+    def failed(self, error: BaseException, outcome: str, *, raised: bool = False) -> None:
+        super().failed(error, outcome, raised=raised)
+        self.owner._offer_again(self.text())
+
+    def signed_in(self, connection) -> None:
+        super().signed_in(connection)
+        self.owner.existing, self.owner._note = connection, ""
 
 
 def _words(value) -> tuple[str, ...] | None:

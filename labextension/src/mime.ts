@@ -1,0 +1,219 @@
+/**
+ * The notebook's finished outputs, live: `%authsome login`'s account card and
+ * `%authsome list`'s table, saved in the notebook as account facts
+ * (`application/vnd.authsome.connection(s)+json`, never a token) beside static HTML.
+ *
+ * In JupyterLab and Notebook 7 these renderers show the saved facts at once (no kernel, no
+ * widget state needed), then follow the store: a card says "signed out" as soon as the
+ * connection is gone, shows the new account when someone signs in again elsewhere, and can
+ * sign out itself. Everything is built from text nodes: the facts cannot inject markup.
+ */
+import { Dialog, showDialog } from '@jupyterlab/apputils';
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { Widget } from '@lumino/widgets';
+
+import { IConnection } from './api';
+import { describeToken, h } from './dom';
+import { sharedModel } from './live';
+import { ConnectionsModel } from './model';
+
+export const CONNECTION_MIME = 'application/vnd.authsome.connection+json';
+export const CONNECTIONS_MIME = 'application/vnd.authsome.connections+json';
+
+interface ISavedCard {
+  version: number;
+  connection: IConnection;
+  note?: string;
+}
+
+interface ISavedTable {
+  version: number;
+  provider: string | null;
+  connections: IConnection[];
+}
+
+function initials(name: string): string {
+  const parts = name
+    .replace(/[@.]/g, ' ')
+    .split(/\s+/)
+    .filter(p => /^\p{L}/u.test(p));
+  return parts.slice(0, 2).map(p => p[0].toUpperCase()).join('') || '?';
+}
+
+function command(c: IConnection, verb: string): string {
+  const name = c.connection === 'default' ? '' : ` ${c.connection}`;
+  return `%authsome ${verb} ${c.provider}${name}`;
+}
+
+/** A widget that re-renders whenever the shared model changes, until disposed. */
+abstract class LiveOutput extends Widget implements IRenderMime.IRenderer {
+  constructor() {
+    super();
+    this.model = sharedModel();
+    this.model.changed.connect(this.render, this);
+  }
+
+  readonly model: ConnectionsModel;
+
+  abstract renderModel(model: IRenderMime.IMimeModel): Promise<void>;
+
+  protected abstract render(): void;
+
+  dispose(): void {
+    this.model.changed.disconnect(this.render, this);
+    super.dispose();
+  }
+}
+
+export class ConnectionCard extends LiveOutput {
+  constructor() {
+    super();
+    this.addClass('authsome-Card');
+  }
+
+  async renderModel(mimeModel: IRenderMime.IMimeModel): Promise<void> {
+    this._saved = mimeModel.data[CONNECTION_MIME] as unknown as ISavedCard;
+    this.render();
+  }
+
+  protected render(): void {
+    const saved = this._saved?.connection;
+    if (!saved) {
+      return;
+    }
+    const now = this.model.find(saved.key);
+    const c = now ?? saved;
+    const state = now === null ? 'signed out' : c.refresh_error ? 'refresh failed' : 'signed in';
+    const name = c.display_name || c.username || 'Unknown account';
+    this.node.dataset.key = saved.key;
+    this.node.dataset.state = state;
+    const rows: [string, Node | string][] = [
+      ['Tenant', c.tenant_id || '—'],
+      ['Connection', h('code', {}, c.key)],
+      ['Scopes', h('span', {}, ...c.scopes.map(s => h('code', { class: 'authsome-Scope' }, s)))],
+      ['Token', now === null ? 'removed from the store' : describeToken(c)]
+    ];
+    if (c.refresh_error && now !== null) {
+      rows.push(['Last refresh', c.refresh_error]);
+    }
+    let footer: Node;
+    if (now === null) {
+      footer = h(
+        'p',
+        { class: 'authsome-CardHint' },
+        'Signed out in every kernel. Sign in again: ',
+        h('code', {}, command(saved, 'login'))
+      );
+    } else if (now === undefined) {
+      footer = h('p', { class: 'authsome-CardHint' }, 'As saved in this notebook.');
+    } else {
+      const signOut = h('button', { class: 'jp-Button jp-mod-styled jp-mod-warn' }, 'Sign out');
+      signOut.addEventListener('click', () => void this._confirmSignOut(now));
+      footer = h('div', { class: 'authsome-Actions' }, signOut);
+    }
+    const note = this._saved?.note && now !== null ? this._saved.note : '';
+    const parts: Node[] = [
+      h(
+        'div',
+        { class: 'authsome-CardHeader' },
+        h('div', { class: 'authsome-Avatar', 'aria-hidden': 'true' }, initials(name)),
+        h(
+          'div',
+          { class: 'authsome-Who' },
+          h('div', { class: 'authsome-Name' }, name),
+          h('div', { class: 'authsome-Account' }, c.username || '')
+        ),
+        h('span', { class: 'authsome-Badge', 'data-state': state }, state)
+      ),
+      ...(note ? [h('p', { class: 'authsome-CardNote' }, note)] : []),
+      h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      footer
+    ];
+    this.node.replaceChildren(...parts);
+  }
+
+  private async _confirmSignOut(c: IConnection): Promise<void> {
+    const result = await showDialog({
+      title: `Sign out of ${c.key}?`,
+      body:
+        `${c.username || 'This account'} will be signed out in every kernel and notebook ` +
+        'that uses this store. Its tokens are deleted.',
+      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Sign out' })]
+    });
+    if (result.button.accept) {
+      await this.model.signOut(c).catch(error =>
+        showDialog({ title: 'Sign-out failed', body: String(error), buttons: [Dialog.okButton()] })
+      );
+    }
+  }
+
+  private _saved: ISavedCard | null = null;
+}
+
+export class ConnectionsTableView extends LiveOutput {
+  constructor() {
+    super();
+    this.addClass('authsome-Table');
+  }
+
+  async renderModel(mimeModel: IRenderMime.IMimeModel): Promise<void> {
+    this._saved = mimeModel.data[CONNECTIONS_MIME] as unknown as ISavedTable;
+    this.render();
+  }
+
+  protected render(): void {
+    const saved = this._saved;
+    if (!saved) {
+      return;
+    }
+    const live = this.model.loaded && this.model.error === null;
+    const all = live ? this.model.connections : saved.connections;
+    const shown = all.filter(c => !saved.provider || c.provider === saved.provider);
+    if (shown.length === 0) {
+      this.node.replaceChildren(
+        h('p', { class: 'authsome-CardHint' }, 'No connections yet: sign in with ',
+          h('code', {}, '%authsome login microsoft'))
+      );
+      return;
+    }
+    const head = ['Connection', 'Account', 'Name', 'Tenant', 'Scopes', 'Token'];
+    this.node.replaceChildren(
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ...head.map(t => h('th', {}, t)))),
+        h(
+          'tbody',
+          {},
+          ...shown.map(c =>
+            h(
+              'tr',
+              { 'data-key': c.key },
+              ...[c.key, c.username || '', c.display_name || '', c.tenant_id || '',
+                c.scopes.join(' '), describeToken(c)].map(v => h('td', {}, v))
+            )
+          )
+        )
+      ),
+      h('p', { class: 'authsome-CardHint' },
+        live ? 'Follows the store.' : 'As saved in this notebook.')
+    );
+  }
+
+  private _saved: ISavedTable | null = null;
+}
+
+const extension: IRenderMime.IExtension = {
+  id: 'authsome-nb:cards',
+  description: 'Account cards and connection tables that render without a kernel and stay live.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [CONNECTION_MIME, CONNECTIONS_MIME],
+    createRenderer: options =>
+      options.mimeType === CONNECTIONS_MIME ? new ConnectionsTableView() : new ConnectionCard()
+  },
+  rank: 0,
+  dataType: 'json'
+};
+
+export default extension;
