@@ -20,8 +20,10 @@ _SERVICES = (("/sendmail", "outlook"), ("/messages", "outlook"), ("/mailfolders"
              ("/sites", "sharepoint"), ("/todo", "tasks"))
 
 
-def graph_error(response, *, provider: str, connection: str, api_hosts=frozenset()) -> GraphError:
-    """The GraphError for an error ``response`` (an ``httpx.Response``)."""
+def graph_error(response, *, provider: str, connection: str, api_hosts=frozenset(),
+                hub_scopes: tuple[str, ...] | None = None) -> GraphError:
+    """The GraphError for an error ``response`` (an ``httpx.Response``); ``hub_scopes``: what
+    JupyterHub's token grants, when the call was made with it."""
     code, text, request_id = _error_fields(response)
     request = response.request
     where = _short_path(str(request.url))
@@ -31,9 +33,21 @@ def graph_error(response, *, provider: str, connection: str, api_hosts=frozenset
         message += f" {code}"
     if text:
         message += f": {text}"
-    return GraphError(message, status=status, code=code or None,
-                      remedy=_remedy(response, provider, connection, api_hosts),
+    remedy = _remedy(response, provider, connection, api_hosts)
+    if status == 403 and hub_scopes is not None:
+        remedy = _hub_remedy(response, provider, hub_scopes)
+    return GraphError(message, status=status, code=code or None, remedy=remedy,
                       request_id=request_id)
+
+
+def _hub_remedy(response, provider: str, granted: tuple[str, ...]) -> str:
+    service = _service_of(response.request.url.path)
+    login = f"%authsome login {provider}" + (f" --service {service}" if service else
+                                             " --scopes <the permission>")
+    return (f"the token comes from JupyterHub (microsoft/hub), which asked Microsoft only for "
+            f"{' '.join(granted) or 'no Graph scopes'}: sign in for what this call needs with "
+            f"{login} (a connection of your own), or ask the Hub admin to add it to the "
+            "authenticator's scope")
 
 
 def _error_fields(response) -> tuple[str, str, str | None]:

@@ -17,6 +17,7 @@ from ..errors import ConfigurationError
 from ..events import EventHandler, FlowChosen, print_event
 from ._device import sign_in_with_device_code
 from ._environment import Flow, choose_flow, detect_placement
+from ._hub_redirect import hub_service_redirect
 from ._msal_app import build_app
 from ._pkce import sign_in_with_pkce
 from .rendezvous import server_redirect
@@ -64,13 +65,16 @@ def sign_in(request: SignInRequest) -> SignInOutcome:
     placement = detect_placement()
     redirect = request.redirect
     if redirect is None and request.flow != "device" and placement.remote_reason is not None:
-        redirect = server_redirect()  # PKCE through the Jupyter server when the kernel is remote
+        # PKCE through the Hub's service (one redirect URI for every user), else through the
+        # Jupyter server, when the kernel is remote.
+        redirect = hub_service_redirect() or server_redirect()
     flow, reason = choose_flow(
         request.flow,
         # MSAL's confidential clients have no device flow: with a secret, PKCE it is.
         supports_device_code=request.supports_device_code and not request.client_secret,
         placement=placement,
         server_callback=redirect is not None,
+        callback_label=getattr(redirect, "label", None) or "the Jupyter server's callback",
     )
     request.on_event(FlowChosen(flow, reason))
     if flow == "device":
