@@ -16,8 +16,15 @@ import contextlib
 import hashlib
 import threading
 import time
+import warnings
 
-from ..errors import ConfigurationError, SignInCancelled, SignInTimeout, StateMismatchError
+from ..errors import (
+    AuthsomeError,
+    ConfigurationError,
+    SignInCancelled,
+    SignInTimeout,
+    StateMismatchError,
+)
 from ._hub_api import HubEnvironment
 
 POLL_SECONDS = 2.0  # one long poll: short enough that a Cancel button is heard at once
@@ -99,6 +106,12 @@ class HubServiceRedirect:
             return None
         if response.status_code == 200 and status == "answered":
             return {str(k): str(v) for k, v in (body.get("params") or {}).items()}
+        if response.status_code in (401, 403):
+            raise ConfigurationError(
+                f"The JupyterHub service refused this server's token (HTTP "
+                f"{response.status_code}): {_message(response)}",
+                remedy="the Hub admin grants access:services!service=authsome to both the "
+                "'user' and the 'server' roles (README, section JupyterHub)")
         if response.status_code == 200 and status == "refused":
             raise StateMismatchError(
                 "This sign-in came back in the browser of another JupyterHub user, so it was "
@@ -139,11 +152,19 @@ def hub_service_redirect() -> HubServiceRedirect | None:
     environment = HubEnvironment.from_environ()
     if environment is None or environment.service_url is None:
         return None
+    where = f"{environment.service_url}/api/info"
     try:
-        response = environment.request("GET", f"{environment.service_url}/api/info")
-        callback = response.json().get("callback_url") if response.status_code == 200 else None
-    except Exception:  # an absent or broken service: sign in another way
-        return None
+        response = environment.request("GET", where)
+        answer = response.json() if response.status_code == 200 else {}
+        problem = f"HTTP {response.status_code}: {_message(response)}"
+    except (AuthsomeError, ValueError) as exc:
+        answer, problem = {}, str(exc).splitlines()[0]
+    callback = answer.get("callback_url") if isinstance(answer, dict) else None
     if not isinstance(callback, str) or not callback:
+        # Configured but not working: say so once, then sign in another way.
+        warnings.warn(f"The JupyterHub service at {environment.service_url} cannot take this "
+                      f"sign-in ({problem}), so it does without it. The Hub admin checks that "
+                      "the service runs and that the 'user' and 'server' roles have "
+                      "access:services!service=authsome.", stacklevel=3)
         return None
     return HubServiceRedirect(environment, environment.service_url, callback)

@@ -36,7 +36,12 @@ from .._connection import AccessToken, Connection
 from .._home import ensure_private_dir
 from .._providers import Provider, load_provider
 from .._scopes import covers, dedupe, scope_keys, split_scopes
-from ..errors import ConsentRequiredError, NotSignedInError, ReauthenticationRequired
+from ..errors import (
+    ConsentRequiredError,
+    NetworkError,
+    NotSignedInError,
+    ReauthenticationRequired,
+)
 from ..store._lock import InterProcessLock
 from ._hub_api import HubEnvironment
 
@@ -250,9 +255,14 @@ class HubTokenSource:
 
     # -- the connection ----------------------------------------------------------------------
     def connection(self) -> Connection:
-        """``microsoft/hub`` as ``%authsome list`` shows it (asks the Hub if nothing is cached)."""
-        cached = self._cached
-        token = cached if cached is not None and cached.valid(time.time()) else self._renew(None)
+        """``microsoft/hub`` as ``%authsome list`` shows it: asks the Hub (once, never waiting
+        for a refresh) unless a valid token is in memory."""
+        token = self._cached
+        if token is None or not token.valid(time.time()):
+            with self._mutex, self._process_lock():
+                token = self._fetch()
+                if token.valid(time.time()):
+                    self._cached = token
         return Connection(
             provider=self.provider_name, connection=HUB_CONNECTION, username=token.username,
             display_name=token.display_name, tenant_id=token.tenant_id, scopes=token.scopes,
@@ -260,10 +270,11 @@ class HubTokenSource:
             client_id=token.client_id, flow=HUB_FLOW)
 
     def connection_or_none(self) -> Connection | None:
-        """The connection, or None when the Hub has no Microsoft token for this user."""
+        """The connection, or None when the Hub has no Microsoft token for this user (or
+        cannot be reached just now)."""
         try:
             return self.connection()
-        except NotSignedInError:
+        except (NotSignedInError, NetworkError):
             return None
 
     def covering(self, wanted: Iterable[str] | None) -> Connection | None:

@@ -130,8 +130,9 @@ class CallbackHandler(_Handler):
             log.warning("A sign-in of another user came back in %s's browser: refused",
                         self.user_name())
             status, page = 403, result_page(False, (
-                "This sign-in was started by another JupyterHub user, so it was refused and "
-                "cancelled. Sign in from your own notebook instead."))
+                "This sign-in link was started by another JupyterHub user: it was refused, and "
+                "that sign-in cancelled. To sign in yourself, start it from your own "
+                "notebook."))
         elif arrival is Arrival.EXPIRED:
             status, page = 400, result_page(False, "This sign-in waited too long and expired.")
         else:

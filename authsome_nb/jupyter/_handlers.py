@@ -21,7 +21,7 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from ..errors import StoreError
+from ..errors import ConfigurationError, StoreError
 from ..flows import _pending
 from ..flows._loopback import result_page
 from ..flows._pending import Claim
@@ -75,6 +75,8 @@ class ConnectionHandler(_AuthsomeAPI):
             removed = await asyncio.to_thread(self.state.session.logout, provider, connection)
         except StoreError as exc:
             raise web.HTTPError(500, "%s", str(exc)) from None
+        except ConfigurationError as exc:  # e.g. microsoft/hub: JupyterHub's, not ours
+            raise web.HTTPError(409, "%s", str(exc)) from None
         if not removed:
             raise web.HTTPError(404, "%s", f"No connection {provider}/{connection} in this store")
         self.set_status(204)

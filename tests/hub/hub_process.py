@@ -50,7 +50,7 @@ c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 c.Spawner.environment.update(settings["server_environment"])
 c.OAuthenticator.http_request_kwargs = {{"ca_certs": settings["ca_path"]}}
-c.Authenticator.auth_refresh_age = settings["auth_refresh_age"]
+c.GenericOAuthenticator.auth_refresh_age = settings["auth_refresh_age"]
 c.JupyterHub.services[0]["url"] = settings["service_url"]
 c.JupyterHub.services.append({{"name": "tests", "api_token": settings["admin_token"]}})
 c.JupyterHub.load_roles.append({{"name": "tests", "services": ["tests"], "scopes": [
