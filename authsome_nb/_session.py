@@ -280,12 +280,9 @@ class Session:
         hub = self._hub_serving(provider, connection) if existing is None else None
         if hub is not None and (connection == HUB_CONNECTION or (
                 flow == "auto" and not force and tenant is None and client_id is None)):
-            # Signed in at the Hub: its token serves unless specific scopes it lacks are asked.
+            # Signed in at the Hub: its token serves unless scopes it lacks are asked for.
             asked = None if scopes is None and services is None else wanted
-            from_hub = hub.covering(asked)
-            if from_hub is None and connection == HUB_CONNECTION:
-                hub.token(asked)  # raises why not: no token from the Hub, or scopes it lacks
-                from_hub = hub.connection()
+            from_hub = hub.login_connection(connection, asked)
             if from_hub is not None:
                 emit(SignedIn(provider, HUB_CONNECTION, from_hub.username, from_hub.display_name))
                 return from_hub

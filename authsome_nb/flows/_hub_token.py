@@ -153,6 +153,7 @@ class HubTokenSource:
         self.environment = environment
         self.provider_name = provider
         self._cached: HubToken | None = None
+        self._served: tuple[float, AccessToken] | None = None  # the hot path: (fresh until, it)
         self._recheck_at = 0.0  # monotonic: a near-expiry token is used until then
         self._unavailable: tuple[NotSignedInError, float] | None = None
         self._mutex = threading.Lock()
@@ -165,6 +166,9 @@ class HubTokenSource:
     def token(self, scopes: Iterable[str] | None = None, *, stale: str | None = None,
               ) -> AccessToken:
         """The Hub's token for this user, covering ``scopes``; ``stale``: one Graph refused."""
+        served = self._served
+        if stale is None and scopes is None and served is not None and time.time() < served[0]:
+            return served[1]  # a tuple read and a clock read: as cheap as the store's path
         cached = self._cached
         if stale is None and cached is not None and self._usable(cached):
             return self._checked(cached, scopes)
@@ -186,16 +190,20 @@ class HubTokenSource:
                 found = self._fetch()
                 now = time.time()
                 if found.value != stale and found.valid(now):
-                    self._cached = found
-                    # Near expiry, the Hub refreshes only after its auth_refresh_age: until
-                    # then keep using this one instead of asking on every call.
-                    self._recheck_at = time.monotonic() + min(15.0, found.lifetime / 20)
+                    self._keep(found)
                     return found
                 if time.monotonic() + delay > give_up:
-                    self._cached = None
+                    self._cached = self._served = None
                     raise self._not_refreshed(found, stale)
                 time.sleep(delay)
                 delay = min(delay * 2, 4.0)
+
+    def _keep(self, found: HubToken) -> None:
+        self._cached = found
+        # Near expiry, the Hub refreshes only after its auth_refresh_age: until then keep
+        # using this one instead of asking on every call.
+        self._recheck_at = time.monotonic() + min(15.0, found.lifetime / 20)
+        self._served = (found.expires_at - margin_for(found.lifetime), self._access(found))
 
     def _fetch(self) -> HubToken:
         remembered = self._unavailable
@@ -230,6 +238,11 @@ class HubTokenSource:
         wanted = split_scopes(scopes) if scopes is not None else []
         if wanted and not covers(token.scopes, wanted):
             raise missing_scopes_error(self._provider(), token.scopes, wanted)
+        served = self._served
+        return served[1] if served is not None and served[1] == token.value else \
+            self._access(token)
+
+    def _access(self, token: HubToken) -> AccessToken:
         return AccessToken(token.value, provider=self.provider_name, connection=HUB_CONNECTION,
                            expires_at=token.expires_at, scopes=token.scopes)
 
@@ -262,7 +275,7 @@ class HubTokenSource:
             with self._mutex, self._process_lock():
                 token = self._fetch()
                 if token.valid(time.time()):
-                    self._cached = token
+                    self._keep(token)
         return Connection(
             provider=self.provider_name, connection=HUB_CONNECTION, username=token.username,
             display_name=token.display_name, tenant_id=token.tenant_id, scopes=token.scopes,
@@ -277,12 +290,17 @@ class HubTokenSource:
         except (NotSignedInError, NetworkError):
             return None
 
-    def covering(self, wanted: Iterable[str] | None) -> Connection | None:
-        """The connection if the Hub's token covers ``wanted`` (None: whatever it covers)."""
+    def login_connection(self, connection: str, wanted: Iterable[str] | None,
+                         ) -> Connection | None:
+        """What a sign-in on the Hub returns: the Hub's connection if its token covers
+        ``wanted`` (None: whatever it covers), else None — or, for ``hub`` itself, why not."""
         found = self.connection_or_none()
-        if found is None or (wanted is not None and not covers(found.scopes, wanted)):
-            return None
-        return found
+        if found is not None and (wanted is None or covers(found.scopes, wanted)):
+            return found
+        if connection == HUB_CONNECTION:
+            self.token(wanted)  # raises: no token from the Hub, or scopes it lacks
+            return self.connection()
+        return None
 
 
 def missing_scopes_error(provider: Provider, granted: Iterable[str], wanted: Iterable[str],
