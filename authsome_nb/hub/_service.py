@@ -41,7 +41,14 @@ log = logging.getLogger("authsome_nb.hub")
 MAX_WAIT = 30.0
 
 
+def _summary_without_query(handler: web.RequestHandler) -> str:
+    """What Tornado logs with errors, without the query string (it may carry a code)."""
+    return f"{handler.request.method} {handler.request.path} ({handler.request.remote_ip})"
+
+
 class _Handler(HubOAuthenticated, web.RequestHandler):
+    _request_summary = _summary_without_query
+
     @property
     def sign_ins(self) -> SignIns:
         return self.settings["authsome_sign_ins"]
@@ -145,6 +152,12 @@ class CallbackHandler(_Handler):
         self.finish(page)
 
 
+class OAuthCallbackHandler(HubOAuthCallbackHandler):
+    """The Hub's OAuth callback (its URL carries the Hub's code): logged without the query."""
+
+    _request_summary = _summary_without_query
+
+
 def log_request(handler: web.RequestHandler) -> None:
     """Tornado's access log line, without the query string (it may carry a code)."""
     status = handler.get_status()
@@ -171,7 +184,7 @@ def make_app(prefix: str, public_callback: str, sign_ins: SignIns | None = None,
             (at("api/sign-ins"), SignInsHandler),
             (at("api/sign-ins/([0-9a-f]{64})"), SignInHandler),
             (at("callback"), CallbackHandler),
-            (at("oauth_callback"), HubOAuthCallbackHandler),
+            (at("oauth_callback"), OAuthCallbackHandler),
         ],
         cookie_secret=secrets.token_bytes(32),
         authsome_sign_ins=sign_ins or SignIns(),

@@ -91,6 +91,19 @@ for attempt in (lambda: an.token(scopes=["Mail.Send"]),
     assert "JupyterHub" in graph and "%authsome login microsoft --service outlook" in graph
 
 
+def test_jupyterlab_lists_the_hub_connection_and_leaves_signing_out_to_the_hub(world):
+    adele = world.users["adele"]
+    server = world.hub.spawn(adele.name)  # running already: its URL
+    with httpx.Client(base_url=server, headers={"Authorization": f"token {adele.token}"},
+                      timeout=30) as lab:
+        listed = lab.get("authsome/api/connections")
+        hub = next(c for c in listed.json()["connections"] if c["key"] == "microsoft/hub")
+        assert (hub["username"], hub["flow"]) == (adele.upn, "jupyterhub")
+        refused = lab.delete("authsome/api/connections/microsoft/hub")
+    assert refused.status_code == 409 and "log out of the Hub" in refused.json()["message"]
+    assert "microsoft/hub" in listed.text and "access_token" not in listed.text
+
+
 def test_each_user_gets_a_store_key_derived_in_the_hub(world: RunningHub):
     secret = bytes.fromhex(world.hub.hub_secret)
     for who, kernel in (("adele", world.adele), ("megan", world.megan)):
