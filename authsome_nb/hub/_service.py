@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import json
 import logging
 import os
@@ -173,6 +174,18 @@ def callback_url(public_url: str, prefix: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, url_path_join(path, "callback"), "", ""))
 
 
+def bind_address(host: str | None) -> str:
+    """Where to listen for a service URL's host: an address as given, else all interfaces
+    (``http://hub:10101`` names the pod's Service, not one of its own addresses)."""
+    if not host or host == "localhost":
+        return "127.0.0.1"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return ""
+    return host
+
+
 def make_app(prefix: str, public_callback: str, sign_ins: SignIns | None = None,
              ) -> web.Application:
     def at(path: str) -> str:
@@ -200,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         "(<hub>/services/authsome/callback) for the kernels of every user.")
     parser.add_argument("--public-url", default=os.environ.get("AUTHSOME_NB_HUB_PUBLIC_URL"),
                         help="where browsers reach the Hub (default: c.JupyterHub.public_url)")
+    parser.add_argument("--ip", default=None,
+                        help="the address to listen on (default: the service URL's host if it "
+                        "is an address or localhost, else all interfaces, as in a hub pod)")
     parser.add_argument("--ttl", type=float, default=600.0,
                         help="seconds a sign-in may wait for its browser (default 600)")
     args = parser.parse_args(argv)
@@ -216,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     app = make_app(prefix, callback_url(public, prefix), SignIns(ttl=args.ttl))
     where = urlsplit(bind)
-    app.listen(where.port or 80, where.hostname or "127.0.0.1", xheaders=True)
+    app.listen(where.port or 80, args.ip if args.ip is not None else bind_address(where.hostname),
+               xheaders=True)
     log.info("authsome Hub service at %s%s; the redirect URI to register: %s", bind.rstrip("/"),
              prefix, app.settings["authsome_callback_url"])
     signal.signal(signal.SIGTERM, lambda *_: ioloop.IOLoop.current().add_callback_from_signal(
