@@ -62,9 +62,10 @@ class _Handler(HubOAuthenticated, web.RequestHandler):
 
 
 class _Api(_Handler):
-    def prepare(self) -> None:
+    def prepare(self) -> Any:
         if not self.request.headers.get("Authorization"):
             raise web.HTTPError(403, "the API takes a JupyterHub API token")
+        return super().prepare()
 
     def get_login_url(self) -> str:
         raise web.HTTPError(403, "the API takes a JupyterHub API token")  # never a redirect
