@@ -15,6 +15,7 @@ repository into it, editable: ``authsome-nb`` (the product) and ``authsome-nb-em
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -31,7 +32,8 @@ STAMP = VENV / ".installed"
 
 def run(*args: str | os.PathLike[str], **kwargs) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
-    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, **kwargs)
+    kwargs.setdefault("cwd", ROOT)
+    subprocess.run([str(a) for a in args], check=True, **kwargs)
 
 
 def ensure_venv(extras: str) -> None:
@@ -93,6 +95,21 @@ def ensure_chromium() -> None:
         run("apt-get", "install", "-y", "-q", "chromium", env=env)
 
 
+def ensure_hub_proxy() -> None:
+    """The JupyterHub tests run the Hub's proxy from npm (tests/hub/package.json): ``npm ci``
+    when it is missing or its lockfile changed."""
+    folder = ROOT / "tests" / "hub"
+    lock = (folder / "package-lock.json").read_bytes()
+    stamp = folder / "node_modules" / ".installed-from"
+    wanted = hashlib.sha256(lock).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    env = with_node()
+    run(shutil.which("npm", path=env.get("PATH")) or "npm", "ci", "--no-audit", "--no-fund",
+        cwd=folder, env=env)
+    stamp.write_text(wanted)
+
+
 CHECKS = (
     ("ruff", "check", "."),
     ("mypy",),
@@ -118,6 +135,7 @@ def main(argv: list[str]) -> int:
         ensure_venv("test")
         ensure_oidc_peer()
         ensure_chromium()
+        ensure_hub_proxy()
         return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
     if command == "demo":
         ensure_venv("test")

@@ -38,6 +38,7 @@ from .errors import (
 )
 from .events import EventHandler, Failed, SignedIn, failure_outcome, print_event
 from .flows import Engine, Flow, SignInRequest, new_engine
+from .flows._hub_token import HUB_CONNECTION, HubTokenSource, hub_token_source
 from .store import EncryptedStore
 
 DEFAULT_PROVIDER = "microsoft"
@@ -53,6 +54,8 @@ class Session:
         self._index = TokenIndex()
         self._engines: dict[str, Engine] = {}
         self._lock = threading.RLock()
+        self._hub: HubTokenSource | None = None  # JupyterHub's tokens, on a Hub
+        self._hub_looked_up = False
 
     def _engine(self, name: str) -> Engine:
         """The session's engine of kind ``name`` (``msal`` or ``oauth2``), made on first use."""
@@ -76,6 +79,9 @@ class Session:
             token = self._index.lookup(key, wanted)
             if token is not None:
                 return token
+            hub = None if self._index.knows(key) else self._hub_serving(provider, connection)
+            if hub is not None:
+                return self._from_hub(hub, provider, connection, scopes)
         return self._token_slow(provider, connection, scopes, wanted)
 
     def _token_slow(self, provider: str, connection: str, scopes, wanted) -> AccessToken:
@@ -85,8 +91,12 @@ class Session:
             token = self._index.lookup(key, wanted)
             if token is not None:
                 return token
-            if not self._index.knows(key):
-                raise _not_signed_in(provider, connection)
+            known = self._index.knows(key)
+        if not known:
+            hub = self._hub_serving(provider, connection)
+            if hub is not None:
+                return self._from_hub(hub, provider, connection, scopes)
+            raise _not_signed_in(provider, connection)
         return self._refresh(provider, connection, scopes, mode="expired")
 
     def refresh(
@@ -104,6 +114,10 @@ class Session:
         replaced it, its token is returned and no request is made.
         """
         mode = "stale" if stale is not None else "always"
+        if self._record(f"{provider}/{connection}") is None:
+            hub = self._hub_serving(provider, connection)
+            if hub is not None:  # the Hub refreshes its tokens: ask it again
+                return self._from_hub(hub, provider, connection, scopes, stale=stale or "")
         return self._refresh(
             provider, connection, scopes, mode=mode, stale=stale, claims_challenge=claims_challenge
         )
@@ -170,6 +184,28 @@ class Session:
             scopes=tuple(split_scopes(str(result.get("scope", "")))),
         )
 
+    # -- JupyterHub as a token source (see flows/_hub_token.py) --------------------------
+    def _hub_serving(self, provider: str, connection: str) -> HubTokenSource | None:
+        """The Hub's token source where it answers for a connection not stored here: ``hub``,
+        and ``default`` until the user signs in otherwise.  None when not on a JupyterHub."""
+        if provider != DEFAULT_PROVIDER or connection not in (HUB_CONNECTION, DEFAULT_CONNECTION):
+            return None
+        if not self._hub_looked_up:
+            self._hub, self._hub_looked_up = hub_token_source(self.home, provider), True
+        return self._hub
+
+    def _from_hub(self, hub: HubTokenSource, provider: str, connection: str, scopes,
+                  stale: str | None = None) -> AccessToken:
+        try:
+            return hub.token(scopes, stale=stale)
+        except NotSignedInError as exc:
+            if connection == HUB_CONNECTION:
+                raise
+            base = _not_signed_in(provider, connection)
+            raise NotSignedInError(f"{base.message}, and {exc.message}",
+                                   remedy=f"{base._remedy}; or: {exc.remedy}",
+                                   step=base.step) from None
+
     def _sync_index(self) -> None:
         data = self.store.data()
         if self._index.generation != self.store.generation:
@@ -212,6 +248,15 @@ class Session:
         wanted = resolve_scopes(definition, scopes, services)
         key = f"{provider}/{connection}"
         existing = self._record(key)
+        hub = self._hub_serving(provider, connection) if existing is None else None
+        if hub is not None and (connection == HUB_CONNECTION or (
+                flow == "auto" and not force and tenant is None and client_id is None)):
+            # Signed in at the Hub: its token serves unless scopes it lacks are asked for.
+            asked = None if scopes is None and services is None else wanted
+            from_hub = hub.login_connection(connection, asked)
+            if from_hub is not None:
+                emit(SignedIn(provider, HUB_CONNECTION, from_hub.username, from_hub.display_name))
+                return from_hub
         login_hint = None
         if existing is not None and not force:
             same_place = tenant is None or existing["authority"] == definition.authority_for(tenant)
@@ -291,6 +336,12 @@ class Session:
     ) -> bool:
         """Remove the connection, its account and all its tokens; False if it did not exist."""
         key = f"{provider}/{connection}"
+        if connection == HUB_CONNECTION and self._record(key) is None and self._hub_serving(
+                provider, connection) is not None:
+            raise ConfigurationError(
+                f"{key} is JupyterHub's sign-in, not one of this store",
+                remedy="log out of the Hub to end it (JupyterLab: File → Log Out); connections "
+                "signed in here sign out with %authsome logout microsoft --connection NAME")
         with self._lock, self.store.transaction() as tx:
             removed = tx.connections.pop(key, None)
             if removed is not None:
@@ -311,6 +362,10 @@ class Session:
             for r in data["connections"].values()
             if provider is None or r["provider"] == provider
         ]
+        hub = self._hub_serving(provider or DEFAULT_PROVIDER, HUB_CONNECTION)
+        if hub is not None and f"{DEFAULT_PROVIDER}/{HUB_CONNECTION}" not in data["connections"]:
+            from_hub = hub.connection_or_none()  # listed only where the Hub has a token
+            found.extend([from_hub] if from_hub is not None else [])
         return sorted(found, key=lambda c: (c.provider, c.connection))
 
     def get(
@@ -318,6 +373,10 @@ class Session:
     ) -> Connection:
         record = self._record(f"{provider}/{connection}")
         if record is None:
+            hub = self._hub_serving(provider, connection)
+            if hub is not None:
+                self._from_hub(hub, provider, connection, None)  # raises when it has no token
+                return hub.connection()
             raise _not_signed_in(provider, connection)
         return self._connection_of(record)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .._tls import network_error
+from ..errors import AuthsomeError
 from . import _batch
 from ._errors import graph_error
 from ._frames import FrameBuilder
@@ -277,8 +278,17 @@ class GraphClient:
                 provider=self.provider.name,
                 connection=self.connection,
                 api_hosts=self.provider.api_hosts,
+                hub_scopes=self._hub_scopes() if response.status_code == 403 else None,
             )
         return response
+
+    def _hub_scopes(self) -> tuple[str, ...] | None:
+        """What JupyterHub's token grants, when that is the token this client uses."""
+        try:
+            used = self.session.get(self.provider.name, self.connection)
+        except AuthsomeError:
+            return None
+        return used.scopes if used.flow == "jupyterhub" else None
 
 
 def _names(select: str | Sequence[str] | None) -> list[str]:

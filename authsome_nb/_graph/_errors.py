@@ -20,8 +20,10 @@ _SERVICES = (("/sendmail", "outlook"), ("/messages", "outlook"), ("/mailfolders"
              ("/sites", "sharepoint"), ("/todo", "tasks"))
 
 
-def graph_error(response, *, provider: str, connection: str, api_hosts=frozenset()) -> GraphError:
-    """The GraphError for an error ``response`` (an ``httpx.Response``)."""
+def graph_error(response, *, provider: str, connection: str, api_hosts=frozenset(),
+                hub_scopes: tuple[str, ...] | None = None) -> GraphError:
+    """The GraphError for an error ``response`` (an ``httpx.Response``); ``hub_scopes``: what
+    JupyterHub's token grants, when the call was made with it."""
     code, text, request_id = _error_fields(response)
     request = response.request
     where = _short_path(str(request.url))
@@ -32,8 +34,19 @@ def graph_error(response, *, provider: str, connection: str, api_hosts=frozenset
     if text:
         message += f": {text}"
     remedy, step = _remedy(response, provider, connection, api_hosts)
+    if status == 403 and hub_scopes is not None:
+        remedy, step = _hub_remedy(response, provider, hub_scopes)
     return GraphError(message, status=status, code=code or None, remedy=remedy, step=step,
                       request_id=request_id)
+
+
+def _hub_remedy(response, provider: str, granted: tuple[str, ...]) -> tuple[str, Step]:
+    service = _service_of(response.request.url.path)
+    asked = {"services": [service]} if service else {"scopes": ["<the permission>"]}
+    return (f"the token comes from JupyterHub (microsoft/hub), which asked Microsoft only for "
+            f"{' '.join(granted) or 'no Graph scopes'}: sign in for what this call needs with "
+            "{step} (a connection of your own), or ask the Hub admin to add it to the "
+            "authenticator's scope", Step.of("login", provider, None, **asked))
 
 
 def _error_fields(response) -> tuple[str, str, str | None]:

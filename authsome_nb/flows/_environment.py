@@ -67,6 +67,7 @@ def choose_flow(
     supports_device_code: bool,
     placement: Placement,
     server_callback: bool = False,
+    callback_label: str = "the Jupyter server's callback",
 ) -> tuple[str, str]:
     """``(flow, reason)`` for ``requested`` in {auto, pkce, device}."""
     if requested == "device":
@@ -77,7 +78,7 @@ def choose_flow(
         return "pkce", "Signing in in your browser (PKCE): the redirect comes back to this machine."
     if server_callback:
         return "pkce", (
-            f"Signing in in your browser (PKCE) through the Jupyter server's callback: "
+            f"Signing in in your browser (PKCE) through {callback_label}: "
             f"{placement.remote_reason}."
         )
     if supports_device_code:

@@ -1,8 +1,9 @@
 """Choosing the flow and the redirect target of a sign-in, the same way for every engine.
 
-``auto`` picks PKCE where the browser can come back (this machine, or a running Jupyter
-server's callback for a remote kernel) and the device code elsewhere (see ``_environment``);
-the choice and its reason go to the user as :class:`~authsome_nb.events.FlowChosen`.
+``auto`` picks PKCE where the browser can come back (this machine, the JupyterHub service's
+callback, or a running Jupyter server's callback for a remote kernel) and the device code
+elsewhere (see ``_environment``); the choice and its reason go to the user as
+:class:`~authsome_nb.events.FlowChosen`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from ..events import FlowChosen
 from ._engine import SignInRequest
 from ._environment import Placement, choose_flow, detect_placement
+from ._hub_redirect import hub_service_redirect
 from .rendezvous import server_redirect
 
 
@@ -29,12 +31,15 @@ def plan_sign_in(request: SignInRequest, *, supports_device_code: bool,
         return "device", None, placement
     redirect = request.redirect
     if redirect is None and request.flow != "device" and placement.remote_reason is not None:
-        redirect = server_redirect()  # PKCE through the Jupyter server when the kernel is remote
+        # PKCE through the Hub's service (one redirect URI for every user), else through the
+        # Jupyter server, when the kernel is remote.
+        redirect = hub_service_redirect() or server_redirect()
     flow, reason = choose_flow(
         request.flow,
         supports_device_code=supports_device_code,
         placement=placement,
         server_callback=redirect is not None,
+        callback_label=getattr(redirect, "label", None) or "the Jupyter server's callback",
     )
     request.on_event(FlowChosen(flow, reason))
     if flow == "device":

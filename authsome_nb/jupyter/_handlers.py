@@ -21,7 +21,7 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from ..errors import AuthsomeError
+from ..errors import AuthsomeError, ConfigurationError
 from ..flows import _pending
 from ..flows._loopback import result_page
 from ..flows._pending import Claim
@@ -73,6 +73,8 @@ class ConnectionHandler(_AuthsomeAPI):
     async def delete(self, provider: str, connection: str) -> None:
         try:
             removed = await asyncio.to_thread(self.state.session.logout, provider, connection)
+        except ConfigurationError as exc:  # e.g. microsoft/hub: JupyterHub's, not ours
+            raise web.HTTPError(409, "%s", str(exc)) from None
         except AuthsomeError as exc:  # the store, the home, a provider: said, not a stack
             raise web.HTTPError(500, "%s", str(exc)) from None
         if not removed:

@@ -109,8 +109,8 @@ class EmulatorClient:
                  ) -> dict[str, str]:
         return self._call("add_user", display_name=display_name, upn=upn, **details)
 
-    def register_redirect_uri(self, uri: str) -> None:
-        self._call("register_redirect_uri", uri=uri)
+    def register_redirect_uri(self, uri: str, *, public_client: bool = False) -> None:
+        self._call("register_redirect_uri", uri=uri, public_client=public_client)
 
     def advance_clock(self, seconds: float) -> None:
         self._call("advance_clock", seconds=seconds)

@@ -41,7 +41,8 @@ VERBS: dict[str, Callable[..., Any]] = {
     "revoke_sessions": lambda emu, user=None: emu.revoke_sessions(user),
     "add_user": lambda emu, **kw: _user_dict(emu.add_user(**kw)),
     "users": lambda emu: [u.as_dict() for u in emu.users],
-    "register_redirect_uri": lambda emu, uri: emu.register_redirect_uri(uri),
+    "register_redirect_uri": lambda emu, uri, public_client=False: emu.register_redirect_uri(
+        uri, public_client=public_client),
     "advance_clock": lambda emu, seconds: emu.advance_clock(seconds),
     "requests": lambda emu: emu.requests,
 }

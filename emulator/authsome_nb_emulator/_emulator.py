@@ -251,10 +251,14 @@ class Emulator:
             display_name, upn, kind=kind, tenant_id=tenant_id, mail=mail,
             given_name=given_name, surname=surname, oid=oid))
 
-    def register_redirect_uri(self, uri: str) -> None:
+    def register_redirect_uri(self, uri: str, *, public_client: bool = False) -> None:
+        """Register ``uri`` under the "Web" platform, or ``public_client=True``: under "Mobile
+        and desktop applications", whose codes are redeemed without the app's secret."""
         with self._state.lock:
             if uri not in self._state.redirect_uris:
                 self._state.redirect_uris.append(uri)
+            if public_client and uri not in self._state.public_client_redirect_uris:
+                self._state.public_client_redirect_uris.append(uri)
 
     # --- device codes ---
     def approve(self, user_code: str, user: str | User | None = None) -> User:

@@ -29,11 +29,13 @@ def save(state: EmulatorState, directory: Path, initial_users: list[User]) -> No
             "version": 1,
             "users": [u.as_dict() for u in added],
             "redirect_uris": state.redirect_uris,
+            "public_client_redirect_uris": state.public_client_redirect_uris,
             "consents": [{"client_id": c, "oid": o, "scopes": list(s.values())}
                          for (c, o), s in state.tokens.consents.items()],
             "refresh_tokens": [{"token": t, "oid": g.user.oid, "client_id": g.client_id,
                                 "issued_at": g.issued_at, "last_used": g.last_used,
-                                "revoked": g.revoked, "rotated": g.rotated}
+                                "revoked": g.revoked, "rotated": g.rotated,
+                                "public_client": g.public_client}
                                for t, g in state.tokens.refresh.items()],
         }
     path = directory / _FILE
@@ -61,6 +63,9 @@ def load(state: EmulatorState, directory: Path) -> None:
         for uri in data.get("redirect_uris", []):
             if uri not in state.redirect_uris:
                 state.redirect_uris.append(uri)
+        for uri in data.get("public_client_redirect_uris", []):
+            if uri not in state.public_client_redirect_uris:
+                state.public_client_redirect_uris.append(uri)
         for entry in data.get("consents", []):
             state.tokens.consents[(entry["client_id"], entry["oid"])] = {
                 s.lower(): s for s in entry["scopes"]}
@@ -69,4 +74,4 @@ def load(state: EmulatorState, directory: Path) -> None:
             if user is not None:
                 state.tokens.refresh[entry["token"]] = RefreshGrant(
                     user, entry["client_id"], entry["issued_at"], entry["last_used"],
-                    entry["revoked"], entry["rotated"])
+                    entry["revoked"], entry["rotated"], bool(entry.get("public_client")))

@@ -100,6 +100,9 @@ class EmulatorState:
         self.url = ""
         self.client_id = client_id
         self.redirect_uris = ["http://localhost/callback", NATIVE_CLIENT_REDIRECT]
+        # Redirect URIs registered under "Mobile and desktop applications": a code sent to one
+        # is redeemed as a public client (no secret) even when the app also has a secret.
+        self.public_client_redirect_uris: list[str] = []
         self.directory = Directory(list(users))
         self.tokens = TokenRegistry()
         self.ledger = Ledger()

@@ -47,10 +47,30 @@ def token(state: EmulatorState, request: Request, segment: str) -> Response:
     return response
 
 
+def _redeemed_as_public_client(state: EmulatorState, form: dict[str, str]) -> bool:
+    """Whether this grant redeems what a "Mobile and desktop applications" redirect received.
+
+    Microsoft decides public or confidential per request, by the platform under which the
+    request's redirect URI is registered: "Web" is confidential (a secret is required,
+    AADSTS7000218), "Mobile and desktop applications" is public (a secret is refused,
+    AADSTS700025) — so one app registration serves a web app with a secret and native
+    clients without one.  A refresh token keeps the kind of the redemption that issued it.
+    https://learn.microsoft.com/en-us/troubleshoot/entra/entra-id/app-integration/confidential-client-application-authentication-error-aadsts7000218
+    """
+    grant_type = form.get("grant_type")
+    if grant_type == "authorization_code":
+        code = state.tokens.codes.get(form.get("code", ""))
+        return code is not None and code.redirect_uri in state.public_client_redirect_uris
+    if grant_type == "refresh_token":
+        grant = state.tokens.refresh.get(form.get("refresh_token", ""))
+        return grant is not None and grant.public_client
+    return False
+
+
 def _client_authentication(state: EmulatorState, form: dict[str, str]) -> int | None:
     """The AADSTS code refusing the client's credentials, or None when they fit its kind."""
     presented = form.get("client_secret") or form.get("client_assertion")
-    if state.client_secret is None:
+    if state.client_secret is None or _redeemed_as_public_client(state, form):
         return 700025 if presented else None
     if not presented:
         return 7000218
@@ -92,10 +112,11 @@ def _token(state: EmulatorState, request: Request, segment: str, form: dict[str,
 
 
 def _issue(state: EmulatorState, user: User, client_id: str, scopes: Scopes,
-           nonce: str | None = None) -> dict[str, Any]:
+           nonce: str | None = None, public_client: bool = False) -> dict[str, Any]:
     return state.tokens.issue(user=user, client_id=client_id, scopes=scopes, now=state.now(),
                               lifetime=state.access_token_lifetime, base_url=state.url,
-                              extra_scopes=state.extra_response_scopes, nonce=nonce)
+                              extra_scopes=state.extra_response_scopes, nonce=nonce,
+                              public_client=public_client)
 
 
 def _require(form: dict[str, str], name: str) -> str:
@@ -162,7 +183,8 @@ def _code_grant(state: EmulatorState, form: dict[str, str], found: Audience) -> 
     if not verifier or b64url(hashlib.sha256(verifier.encode()).digest()) != record.code_challenge:
         raise _Refusal(501481)
     _check_audience(found, record.user)
-    return _issue(state, record.user, record.client_id, record.scopes, nonce=record.nonce)
+    return _issue(state, record.user, record.client_id, record.scopes, nonce=record.nonce,
+                  public_client=record.redirect_uri in state.public_client_redirect_uris)
 
 
 def _refresh_grant(state: EmulatorState, form: dict[str, str], found: Audience) -> dict:
@@ -185,4 +207,5 @@ def _refresh_grant(state: EmulatorState, form: dict[str, str], found: Audience) 
     grant.rotated, grant.last_used = True, now
     # Microsoft returns a new refresh token on every refresh, asked for or not.
     return _issue(state, grant.user, grant.client_id,
-                  Scopes(scopes.graph, scopes.oidc | {"offline_access"}))
+                  Scopes(scopes.graph, scopes.oidc | {"offline_access"}),
+                  public_client=grant.public_client)

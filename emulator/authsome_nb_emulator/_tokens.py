@@ -38,6 +38,7 @@ class RefreshGrant:
     last_used: float
     revoked: bool = False
     rotated: bool = False  # a newer refresh token replaced this one
+    public_client: bool = False  # issued to a public-client redemption: redeemed without secret
 
 
 @dataclass
@@ -116,7 +117,7 @@ class TokenRegistry:
     # --- tokens ---
     def issue(self, *, user: User, client_id: str, scopes: Scopes, now: float, lifetime: int,
               base_url: str, extra_scopes: list[str], nonce: str | None = None,
-              ) -> dict[str, Any]:
+              public_client: bool = False) -> dict[str, Any]:
         """A token response body, registering the new access (and refresh) token."""
         consented = self.consented(client_id, user)
         if scopes.is_default:
@@ -137,7 +138,8 @@ class TokenRegistry:
         }
         if scopes.offline_access:
             refresh_token = "0.A" + secrets.token_urlsafe(96)
-            self.refresh[refresh_token] = RefreshGrant(user, client_id, now, now)
+            self.refresh[refresh_token] = RefreshGrant(user, client_id, now, now,
+                                                       public_client=public_client)
             body["refresh_token"] = refresh_token
         if "openid" in scopes.oidc:
             body["id_token"] = _jwt.encode(self._id_claims(user, client_id, now, base_url, nonce,
