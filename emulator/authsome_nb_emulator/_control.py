@@ -44,6 +44,9 @@ VERBS: dict[str, Callable[..., Any]] = {
     "register_redirect_uri": lambda emu, uri: emu.register_redirect_uri(uri),
     "advance_clock": lambda emu, seconds: emu.advance_clock(seconds),
     "requests": lambda emu: emu.requests,
+    "change_mailbox": lambda emu, user=None, **kw: emu.change_mailbox(user, **kw),
+    "expire_delta_tokens": lambda emu, user=None: emu.expire_delta_tokens(user),
+    "mailbox_stats": lambda emu: emu.mailbox_stats,
 }
 
 

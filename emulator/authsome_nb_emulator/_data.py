@@ -9,6 +9,7 @@ through 30,000 filtered messages sorts once, not once per page.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,17 +22,40 @@ from ._users import Directory, User
 _VIEWS = 16
 
 
+@dataclass(frozen=True)
+class MessageChange:
+    """One change to a message, for delta queries: which folder it left and which it is in."""
+
+    sequence: int
+    message_id: str
+    left: str | None  # folder id before (None: it is new)
+    entered: str | None  # folder id after (None: it was deleted)
+
+
 @dataclass
 class Mailbox:
     folders: list[dict[str, Any]]
     messages: list[dict[str, Any]]
     by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
     size: int = 0
+    # Change tracking: every add, edit, move and delete gets the next sequence number; delta
+    # tokens name a sequence number and this mailbox's generation (a regenerated mailbox
+    # refuses the tokens of the old one, as Graph does after a reset).
+    generation: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    sequence: int = 0
+    changes: list[MessageChange] = field(default_factory=list)
+    delta_floor: int = 0  # tokens older than this are gone (410)
+    rounds: OrderedDict[str, Any] = field(default_factory=OrderedDict)  # delta rounds in progress
 
     def folder(self, key: str) -> dict[str, Any] | None:
         lowered = key.lower()
         return next((f for f in self.folders
                      if f["id"] == key or f["wellKnownName"] == lowered), None)
+
+    def record(self, message_id: str, left: str | None, entered: str | None) -> None:
+        """Note a change (call with the data lock held)."""
+        self.sequence += 1
+        self.changes.append(MessageChange(self.sequence, message_id, left, entered))
 
 
 @dataclass
