@@ -69,7 +69,8 @@ def expire_delta_tokens(state: EmulatorState, user: User) -> None:
 def _new_messages(state: EmulatorState, user: User, sequence: int, count: int, folder_id: str,
                   now: float) -> list[dict[str, Any]]:
     folder_ids = {f["wellKnownName"]: f["id"] for f in state.data.mailbox(user).folders}
-    made = mail.messages(state.seed * 1_000_003 + sequence, user, count,
+    # A negative seed never meets the generator's own (seeds are >= 0): no id comes twice.
+    made = mail.messages(-(state.seed * 1_000_003 + sequence + 1), user, count,
                          state.data.people(user), folder_ids)
     for offset, message in enumerate(made):
         stamp = iso(now - offset)
