@@ -70,7 +70,8 @@ class Tally:
             limit = f", stopping at top={self.cap}" if self.cap is not None else ""
             return f"Fetching {self.rows} items so far ({pages}{limit}) {where}…"
         if self.count is not None and self.rows < self.count:
-            return f"Fetched {self.rows} of {self.count} items ({pages}, top={self.cap}) {where}"
+            cap = f", top={self.cap}" if self.cap is not None else ""
+            return f"Fetched {self.rows} of {self.count} items ({pages}{cap}) {where}"
         if self.count is None and self.cap is not None and self.rows >= self.cap:
             return f"Fetched {self.rows} items ({pages}; stopped at top={self.cap}) {where}"
         return f"Fetched {self.rows} items ({pages}) {where}"

@@ -61,6 +61,8 @@ def run_sync(client: GraphClient, path: str, *, reset: bool, options: dict[str, 
     builder = FrameBuilder(delta.select)
     builder.add(result.rows.values())
     built = builder.build()
+    if "id" in built.columns:  # the key of the synced rows comes first
+        built = built[["id", *(c for c in built.columns if c != "id")]]
     built.attrs["sync"] = {
         "path": path, "rows": len(result.rows), "first_round": state is None or restarted,
         "restarted": restarted, "added": result.added, "updated": result.updated,

@@ -83,6 +83,7 @@ def test_no_token_goes_to_a_next_link_on_another_host(emu, graph):
 def test_the_raw_client_sends_the_bearer_to_api_hosts_only(emu):
     foreign = emu.graph_base.replace("127.0.0.1", "localhost")
     with an.client() as client:
+        assert client.follow_redirects is False and client.auth.follow_redirects  # ours do
         assert client.get("/me").status_code == 200
         assert client.get(foreign + "/me").status_code == 401
     me_calls = [r for r in emu.requests if r.get("path") == ME]
