@@ -8,6 +8,7 @@ through 30,000 filtered messages sorts once, not once per page.
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections import OrderedDict
@@ -20,6 +21,7 @@ from . import _synth_work as work
 from ._users import Directory, User
 
 _VIEWS = 16
+_ENCODED = 250_000  # cached JSON of stored objects (every message of a large mailbox)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class DataStore:
         self.version = 0
         self._cache: dict[tuple[str, str], Any] = {}
         self._views: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        self._encoded: dict[int, tuple[dict[str, Any], bytes]] = {}
 
     def _get(self, kind: str, key: str, make: Callable[[], Any]) -> Any:
         with self.lock:
@@ -95,6 +98,21 @@ class DataStore:
         with self.lock:
             self.version += 1
             self._views.clear()
+            self._encoded.clear()
+
+    def encoded(self, item: dict[str, Any]) -> bytes:
+        """The JSON of a stored object, kept until the data changes: a page of 1000 messages
+        is then a join of cached bytes (~1 ms) rather than a fresh ``json.dumps`` (~80 ms),
+        so the emulator is never what a client benchmark measures."""
+        hit = self._encoded.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        version = self.version
+        raw = json.dumps(item, separators=(",", ":")).encode()
+        with self.lock:  # not kept if a change happened meanwhile (it may have been half seen)
+            if self.version == version and len(self._encoded) < _ENCODED:
+                self._encoded[id(item)] = (item, raw)
+        return raw
 
     def view(self, key: tuple[Any, ...], compute: Callable[[], list[dict[str, Any]]],
              ) -> list[dict[str, Any]]:

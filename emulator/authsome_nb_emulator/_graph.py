@@ -13,6 +13,7 @@ import base64
 import json
 import re
 import time
+from collections.abc import Callable
 from email.message import Message
 from typing import TYPE_CHECKING
 
@@ -159,7 +160,8 @@ def _dispatch(state: EmulatorState, call: GraphCall, path: str) -> GraphResult:
                  call)
 
 
-def to_response(call: GraphCall, result: GraphResult) -> Response:
+def to_response(call: GraphCall, result: GraphResult,
+                encode: Callable[[dict], bytes] | None = None) -> Response:
     headers = [("request-id", call.request_id),
                ("client-request-id", call.headers.get("client-request-id") or call.request_id),
                ("OData-Version", "4.0"), ("Cache-Control", "no-cache"),
@@ -167,7 +169,14 @@ def to_response(call: GraphCall, result: GraphResult) -> Response:
     headers += list(result.headers.items())
     if result.body is None:
         return Response(result.status, b"", None, headers)
-    body = json.dumps(result.body, separators=(",", ":")).encode()
+    if encode is not None and result.stored_values:
+        # A page of stored objects: their cached JSON joined, not 1000 messages re-encoded.
+        rest = {k: v for k, v in result.body.items() if k != "value"}
+        head = json.dumps(rest, separators=(",", ":")).encode()[:-1]
+        values = b",".join(map(encode, result.body["value"]))
+        body = head + (b"," if rest else b"") + b'"value":[' + values + b"]}"
+    else:
+        body = json.dumps(result.body, separators=(",", ":")).encode()
     return Response(result.status, body, _CONTENT_TYPE, headers)
 
 
@@ -185,7 +194,7 @@ def handle(state: EmulatorState, request: Request) -> Response:
         response = to_response(call, result)
         response.log["endpoint"] = "batch"
         return response
-    response = to_response(call, serve(state, call))
+    response = to_response(call, serve(state, call), state.data.encoded)
     response.log["endpoint"] = "graph"
     return response
 
