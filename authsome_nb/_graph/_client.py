@@ -286,11 +286,11 @@ class GraphClient:
         gate = (mailbox_gate((str(self.session.home), self.provider.name, self.connection),
                              self.concurrency)
                 if touches_mailbox(url) else nullcontext())
+        if params:  # httpx would replace the URL's own query (/me/calendarView?start…) with them
+            url = str(httpx.URL(url).copy_merge_params(params))
         try:
             with gate:
-                response = self.http.request(
-                    method, url, params=params or None, json=json, headers=headers
-                )
+                response = self.http.request(method, url, json=json, headers=headers)
         except httpx.TransportError as exc:
             raise network_error(url, exc) from None
         if response.status_code >= 400:

@@ -91,3 +91,10 @@ def test_outside_a_kernel_a_multi_page_fetch_is_silent(emu, capfd):
     frame = an.graph().frame("/me/messages", top=45, page_size=10)
     assert len(frame) == 45
     assert capfd.readouterr() == ("", "")
+
+
+def test_a_query_in_the_path_is_kept_beside_the_options(emu, graph):
+    window = "startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-12-01T00:00:00Z"
+    events = graph.frame(f"/me/calendarView?{window}&$select=subject", page_size=5)
+    assert len(events) > 5  # several pages, each one still within the window
+    assert all("startDateTime=" in r["query"] for r in emu.requests)
