@@ -65,8 +65,8 @@ class Tally:
         capped = self.cap is not None and (self.count is None or self.cap < self.count)
         if not done:
             if self.total is not None:
-                of_all = f" (top={self.cap} of {self.count})" if capped else ""
-                return f"Fetching {self.rows} of {self.total} items{of_all}, {pages}, {where}"
+                of_all = f"top={self.cap} of {self.count}; " if capped else ""
+                return f"Fetching {self.rows} of {self.total} items ({of_all}{pages}) {where}"
             limit = f", stopping at top={self.cap}" if self.cap is not None else ""
             return f"Fetching {self.rows} items so far ({pages}{limit}) {where}…"
         if self.count is not None and self.rows < self.count:
@@ -95,7 +95,9 @@ class _WidgetBar:
         from IPython.display import display
 
         self._tally = tally
-        self._label = ipywidgets.Label(tally.line(done=False))
+        # As wide as its text: the line names the path, which a fixed width would cut off.
+        self._label = ipywidgets.Label(tally.line(done=False),
+                                       layout=ipywidgets.Layout(width="auto", flex="0 0 auto"))
         self._bar = None
         parts: list = [self._label]
         if tally.total:

@@ -16,10 +16,10 @@ def _after(tally: Tally, *pages: int) -> Tally:
 
 @pytest.mark.parametrize(("tally", "pages", "running", "done"), [
     (Tally("/me/messages", count=30000), 4,
-     "Fetching 4000 of 30000 items, 4 pages, from /me/messages",
+     "Fetching 4000 of 30000 items (4 pages) from /me/messages",
      "Fetched 4000 of 30000 items (4 pages) from /me/messages"),  # the caller stopped early
     (Tally("/me/messages", count=30000, cap=2000), 2,
-     "Fetching 2000 of 2000 items (top=2000 of 30000), 2 pages, from /me/messages",
+     "Fetching 2000 of 2000 items (top=2000 of 30000; 2 pages) from /me/messages",
      "Fetched 2000 of 30000 items (2 pages, top=2000) from /me/messages"),
     (Tally("/me/drive/root/children"), 4,
      "Fetching 4000 items so far (4 pages) from /me/drive/root/children…",
