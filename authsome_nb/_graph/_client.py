@@ -2,7 +2,9 @@
 
 It is a thin layer on one ``httpx.Client`` (see :func:`authsome_nb._graph.client`) whose auth
 flow injects and refreshes the bearer and retries throttled calls; this class adds paths and
-OData options, paging, ``$batch`` and DataFrames, and turns error statuses into
+OData options (:mod:`._options`), page sizes by endpoint (:mod:`._page_sizes`), paging one page
+after another (:mod:`._paging`) or side by side (:mod:`._parallel`), delta sync (:mod:`._sync`),
+``$batch`` and DataFrames, and turns error statuses into
 :class:`~authsome_nb.errors.GraphError` with a remedy.  It holds no token itself.
 """
 
