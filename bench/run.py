@@ -115,6 +115,9 @@ def section_graph(r: dict) -> str:
              "msgraph_sdk": "msgraph-sdk (into `Message` objects, no DataFrame)"}
     rows = []
     for key, figures in r["results"].items():
+        if "error" in figures:  # msgraph-sdk not installed, or it failed
+            rows.append(f"| {names.get(key, key)} | not measured: {figures['error'][:80]} | | | |")
+            continue
         peak = f"{figures['peak_mb']} MB" if figures.get("peak_mb") is not None else "not measured"
         rows.append(f"| {names.get(key, key)} | {figures['rows']} | {figures['seconds']} s | "
                     f"{figures['rows_per_s']} | {peak} |")
