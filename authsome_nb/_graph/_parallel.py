@@ -22,6 +22,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from typing import Any
 
 from ._paging import GetJson, Page, is_collection, iterate_pages, odata_count
@@ -76,13 +77,15 @@ def parallel_pages(get_json: GetJson, url: str, query: dict[str, str], *, page: 
                 yield Page(fresh, is_collection=True)
             return
         grown = None
-        for items, body in _side_by_side(get_json, url, query, page, first_size, target,
-                                         concurrency):
-            fresh = _unseen(items, seen)[: None if rows is None else rows - fetched]
-            fetched += len(fresh)
-            grown = body.get("@odata.nextLink") if isinstance(body, dict) else None
-            bar.update(len(fresh))
-            yield Page(fresh, is_collection=True)
+        # closing(): a caller that stops early (pages().close()) cancels the pages not yet asked
+        with closing(_side_by_side(get_json, url, query, page, first_size, target,
+                                   concurrency)) as later_pages:
+            for items, body in later_pages:
+                fresh = _unseen(items, seen)[: None if rows is None else rows - fetched]
+                fetched += len(fresh)
+                grown = body.get("@odata.nextLink") if isinstance(body, dict) else None
+                bar.update(len(fresh))
+                yield Page(fresh, is_collection=True)
         if grown and (rows is None or fetched < rows):
             rest = iterate_pages(get_json, grown, None,
                                  rows=None if rows is None else rows - fetched, progress=False)

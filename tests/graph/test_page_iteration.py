@@ -67,3 +67,25 @@ def test_side_by_side_pages_come_in_order_once_even_when_mail_arrives():
     assert ids == [f"m{n}" for n in range(25)]
     assert asked[0] == {"$top": "10", "$count": "true"}
     assert sorted(int(a["$skip"]) for a in asked[1:]) == [10, 20]
+
+
+def test_a_caller_that_stops_early_leaves_no_page_asked_for_later():
+    import threading
+
+    asked: list[int] = []
+    release = threading.Event()
+
+    def get_json(url, params):
+        if "$skip" not in params:
+            return {"@odata.count": 100, "value": [{"id": "first"}], "@odata.nextLink": "x"}
+        asked.append(int(params["$skip"]))
+        release.wait(5)
+        return {"value": [{"id": params["$skip"]}]}
+
+    pages = parallel_pages(get_json, "https://g.example/me/messages", {}, page=1, rows=None,
+                           concurrency=2)
+    next(pages)  # the first page; two workers are now waiting on theirs
+    release.set()
+    next(pages)
+    pages.close()
+    assert len(asked) <= 2 * 2 + 2  # the look-ahead window, not the 99 remaining pages
