@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from typing import Any
@@ -98,7 +98,8 @@ def parallel_pages(get_json: GetJson, url: str, query: dict[str, str], *, page: 
 
 
 def _side_by_side(get_json: GetJson, url: str, query: dict[str, str], page: int, start: int,
-                  target: int, concurrency: int) -> Iterator[tuple[list, dict[str, Any]]]:
+                  target: int, concurrency: int,
+                  ) -> Generator[tuple[list, dict[str, Any]], None, None]:
     """``(items, body)`` of the pages from offset ``start`` to ``target``, in order, with at
     most ``concurrency`` requests in flight and a few pages of look-ahead."""
     offsets = iter(range(start, target, page))
