@@ -157,9 +157,10 @@ def graph(
     provider: str = DEFAULT_PROVIDER,
     **options: Any,
 ) -> GraphClient:
-    """The Graph client of ``connection``: ``.get``, ``.frame``, ``.pages``, ``.batch`` …
+    """The Graph client of ``connection``: ``.get``, ``.frame``, ``.pages``, ``.sync``, ``.batch`` …
 
-    Options (``page_size=``, ``progress=``, ``retry=``, httpx arguments) make a new client;
+    Options (``page_size=`` to override every endpoint's largest page, ``concurrency=`` for
+    Outlook pages in flight (4), ``progress=``, ``retry=``, httpx arguments) make a new client;
     without them one client per connection is kept and reused.
     """
     from . import _graph

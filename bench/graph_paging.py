@@ -2,8 +2,8 @@
 
 Compares, over the same pages in the same run:
 
-* ``authsome_nb``: ``an.graph().frame("/me/messages", top=1000)`` (bearer from the store,
-  paging, flattening, UTC dates);
+* ``authsome_nb``: ``an.graph().frame("/me/messages", page_size=1000)`` (bearer from the
+  store, paging — four pages in flight —, flattening, UTC dates);
 * ``handwritten``: the loop a user would write (``httpx`` + ``json`` + ``pandas.json_normalize``);
 * ``msgraph_sdk``: Microsoft's SDK paging into ``Message`` objects (no DataFrame: a lower
   bound of what it costs), when ``msgraph-sdk`` is installed; timed once (it takes minutes).
@@ -57,7 +57,7 @@ def ours(path: str, page_size: int):
     import authsome_nb as an
 
     with an.graph(progress=False) as graph:
-        return graph.frame(path, top=page_size)
+        return graph.frame(path, page_size=page_size)
 
 
 def handwritten(path: str, page_size: int):

@@ -43,27 +43,31 @@ def client(session: Session, provider: str = "microsoft", connection: str = "def
 
     ``base_url`` is the provider's ``api_base``; TLS verifies against the CA bundle in force
     (``AUTHSOME_NB_CA_BUNDLE`` …); redirects are followed (the bearer never follows one to
-    another host).  Any ``httpx.Client`` argument may be overridden.
+    another host, and a request body never follows one to another origin).  Any
+    ``httpx.Client`` argument may be overridden.
     """
     from .._providers import load_provider
     from .._tls import ssl_context
 
     definition = load_provider(provider, session.home)
+    follow = httpx_kwargs.pop("follow_redirects", True)
     options: dict[str, Any] = {
         "base_url": definition.api_base or "",
         "verify": ssl_context(),
         "timeout": DEFAULT_TIMEOUT,
-        "follow_redirects": True,
         "headers": {"User-Agent": USER_AGENT},
     }
     options.update(httpx_kwargs)
-    options["auth"] = GraphAuth(session, definition, connection, scopes=scopes, retry=retry)
+    # The auth flow follows redirects itself, so a body or the bearer never leaves the origin.
+    options["follow_redirects"] = False
+    options["auth"] = GraphAuth(session, definition, connection, scopes=scopes, retry=retry,
+                                follow_redirects=follow)
     return httpx.Client(**options)
 
 
 def graph(session: Session, connection: str = "default", *, provider: str = "microsoft",
           **options: Any) -> GraphClient:
-    """The Graph client of ``connection``: ``.get``, ``.frame``, ``.pages``, ``.batch``.
+    """The Graph client of ``connection``: ``.get``, ``.frame``, ``.pages``, ``.sync``, ``.batch``.
 
     Without extra ``options`` one client per (store, provider, connection, CA bundle) is kept
     and reused, so calling ``an.graph()`` in every cell reuses its connections.

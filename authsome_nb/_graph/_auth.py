@@ -9,6 +9,8 @@
   are handed to the refresh.  The refresh names the token that failed (``stale=``), so when
   several kernels get the 401 together only one of them asks the identity platform.
 * 429/503/504 are retried after ``Retry-After`` (see :mod:`._retry`).
+* Redirects are followed here rather than by httpx, so that neither the bearer nor a body
+  follows one to another origin or to http (see :mod:`._redirects`).
 
 The flow is synchronous on purpose (``sync_auth_flow``): the refresh takes the store's
 inter-process lock and MSAL is blocking.  An ``httpx.AsyncClient`` gets a clear error.
@@ -25,6 +27,7 @@ import httpx
 
 from .._providers import Provider, normalize_host
 from ..errors import ConfigurationError
+from ._redirects import redirect_request
 from ._retry import DEFAULT_POLICY, RetryPolicy
 
 _CLAIMS = re.compile(r'claims="([^"]*)"', re.IGNORECASE)
@@ -35,12 +38,14 @@ class GraphAuth(httpx.Auth):
     """Bearer for ``provider``'s API hosts from ``session``; refresh-once on 401; retries."""
 
     def __init__(self, session, provider: Provider, connection: str = "default", *,
-                 scopes: Iterable[str] | None = None, retry: RetryPolicy = DEFAULT_POLICY) -> None:
+                 scopes: Iterable[str] | None = None, retry: RetryPolicy = DEFAULT_POLICY,
+                 follow_redirects: bool = True) -> None:
         self.session = session
         self.provider = provider
         self.connection = connection
         self.scopes = None if scopes is None else tuple(scopes)
         self.retry = retry
+        self.follow_redirects = follow_redirects
         self.api_hosts = provider.api_hosts
 
     def __repr__(self) -> str:
@@ -63,9 +68,17 @@ class GraphAuth(httpx.Auth):
             token = self._token()
             request.headers["Authorization"] = "Bearer " + token.value
         refreshed = False
-        attempt = 0
+        attempt = hops = 0
         while True:
             response = yield request
+            redirected = redirect_request(response, hops) if self.follow_redirects else None
+            if redirected is not None:
+                hops += 1
+                request, token = redirected, None
+                if self.may_carry_bearer(request.url):
+                    token = self._token()
+                    request.headers["Authorization"] = "Bearer " + token.value
+                continue
             answered_to_bearer = token is not None and self.may_carry_bearer(response.request.url)
             if response.status_code == 401 and answered_to_bearer and not refreshed:
                 refreshed = True

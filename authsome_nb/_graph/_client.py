@@ -2,36 +2,46 @@
 
 It is a thin layer on one ``httpx.Client`` (see :func:`authsome_nb._graph.client`) whose auth
 flow injects and refreshes the bearer and retries throttled calls; this class adds paths and
-OData options, paging, ``$batch`` and DataFrames, and turns error statuses into
+OData options (:mod:`._options`), page sizes by endpoint (:mod:`._page_sizes`), paging one page
+after another (:mod:`._paging`) or side by side (:mod:`._parallel`), delta sync (:mod:`._sync`),
+``$batch`` and DataFrames, and turns error statuses into
 :class:`~authsome_nb.errors.GraphError` with a remedy.  It holds no token itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
-from contextlib import closing
-from typing import TYPE_CHECKING, Any
+from collections.abc import Generator, Iterable, Iterator, Mapping
+from contextlib import closing, nullcontext
+from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
 
 from .._tls import network_error
-from ..errors import AuthsomeError
+from ..errors import AuthsomeError, ConfigurationError
 from . import _batch
 from ._errors import graph_error
 from ._frames import FrameBuilder
 from ._odata import EVENTUAL_HEADER, needs_eventual_consistency, query_options, resolve_url
+from ._options import GraphOptions, Plan, SyncOptions, plan
+from ._page_sizes import Family, family_of, touches_mailbox
 from ._paging import Page, iterate_pages
+from ._parallel import DEFAULT_CONCURRENCY, mailbox_gate, parallel_pages
 from ._retry import DEFAULT_POLICY, RetryPolicy
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .._session import Session
 
 
 class GraphClient:
     """Microsoft Graph as ``connection`` of ``provider``; see ``an.graph()``.
 
-    ``page_size`` becomes ``$top`` when a call gives none (``None``: Graph's default page).
-    ``progress`` shows a bar on multi-page fetches in a notebook kernel (never in scripts).
+    ``page_size`` overrides the page size of every listing (``None``: the largest each
+    endpoint allows, see ``_page_sizes``); ``concurrency`` is how many requests one listing
+    of an Outlook collection keeps in flight (4, Outlook's limit per mailbox; 1: one after
+    another).  ``progress`` shows progress on multi-page fetches in a notebook kernel (never
+    in scripts).
     """
 
     def __init__(
@@ -42,6 +52,7 @@ class GraphClient:
         provider: str = "microsoft",
         page_size: int | None = None,
         progress: bool = True,
+        concurrency: int = DEFAULT_CONCURRENCY,
         retry: RetryPolicy = DEFAULT_POLICY,
         **httpx_kwargs: Any,
     ) -> None:
@@ -50,8 +61,15 @@ class GraphClient:
         self.session = session
         self.provider = load_provider(provider, self.session.home)
         self.connection = connection
+        if page_size is not None and (isinstance(page_size, bool) or page_size < 1):
+            raise ConfigurationError(f"page_size={page_size!r} must be a whole number >= 1")
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise ConfigurationError(f"concurrency={concurrency!r} must be a whole number >= 1",
+                                     remedy="1 fetches one page after another; 4 is Outlook's "
+                                     "limit per mailbox")
         self.page_size = page_size
         self.progress = progress
+        self.concurrency = concurrency
         self.retry = retry
         self._httpx_kwargs = httpx_kwargs
         self._http: httpx.Client | None = None
@@ -129,116 +147,117 @@ class GraphClient:
         return self.request("DELETE", path, **params)
 
     # -- collections ---------------------------------------------------------------------
-    def pages(
-        self,
-        path: str,
-        *,
-        select: str | Sequence[str] | None = None,
-        filter: str | None = None,
-        top: int | None = None,
-        max_items: int | None = None,
-        orderby: str | Sequence[str] | None = None,
-        expand: str | Sequence[str] | None = None,
-        search: str | None = None,
-        progress: bool | None = None,
-        **params: Any,
-    ) -> Iterator[list[dict[str, Any]]]:
-        """The items of ``path`` a page at a time (lists of dicts), following nextLinks.
+    def pages(self, path: str, **options: Unpack[GraphOptions]) -> Iterator[list[dict[str, Any]]]:
+        """The items of ``path`` a page at a time (lists of dicts), in Graph's order.
 
-        ``top`` is Graph's page size (``$top``); ``max_items`` stops after that many items.
+        ``top`` is the most rows wanted (None: all); the page size is the endpoint's largest
+        unless ``page_size`` says otherwise.  See :class:`GraphOptions` for every option.
         """
-        for page in self._pages(
-            path,
-            select=select,
-            filter=filter,
-            top=top,
-            max_items=max_items,
-            orderby=orderby,
-            expand=expand,
-            search=search,
-            progress=progress,
-            **params,
-        ):
+        for page in self._pages(path, options):
             yield page.items
 
-    def items(self, path: str, **options: Any) -> Iterator[dict[str, Any]]:
+    def items(self, path: str, **options: Unpack[GraphOptions]) -> Iterator[dict[str, Any]]:
         """The items of ``path`` one by one (same options as :meth:`pages`)."""
-        for page in self.pages(path, **options):
-            yield from page
+        for page in self._pages(path, options):
+            yield from page.items
 
-    def frame(
-        self,
-        path: str,
-        *,
-        select: str | Sequence[str] | None = None,
-        filter: str | None = None,
-        top: int | None = None,
-        max_items: int | None = None,
-        orderby: str | Sequence[str] | None = None,
-        expand: str | Sequence[str] | None = None,
-        search: str | None = None,
-        progress: bool | None = None,
-        **params: Any,
-    ):
-        """A DataFrame of every item of ``path`` (a single entity gives one row).
+    def frame(self, path: str, **options: Unpack[GraphOptions]) -> pd.DataFrame:
+        """A DataFrame of the items of ``path`` (every one, or ``top``; an entity: one row).
 
         Columns are flattened (``from.emailAddress.address``), dates are UTC datetimes, and an
         empty result keeps the selected columns.
         """
-        builder = FrameBuilder(_names(select))
-        for page in self._pages(
-            path,
-            select=select,
-            filter=filter,
-            top=top,
-            max_items=max_items,
-            orderby=orderby,
-            expand=expand,
-            search=search,
-            progress=progress,
-            **params,
-        ):
+        plan = self._plan(path, options)
+        builder = FrameBuilder(plan.select)
+        for page in self._pages_of(plan, path):
             builder.add(page.items)
         return builder.build()
 
-    def fetch(self, path: str, *, select: str | Sequence[str] | None = None, **options: Any):
+    def fetch(self, path: str, **options: Unpack[GraphOptions]) -> Any:
         """What ``path`` holds: a DataFrame for a collection, a dict for a single entity.
 
         This is what ``%authsome graph`` and ``%%graph`` show; options as in :meth:`frame`.
-        A single entity needs no pandas.
+        A single entity needs no pandas, and loses only Graph's ``@odata.context``.
         """
-        builder = FrameBuilder(_names(select))
-        with closing(self._pages(path, select=select, **options)) as pages:
+        plan = self._plan(path, options)
+        builder = FrameBuilder(plan.select)
+        with closing(self._pages_of(plan, path)) as pages:
             for page in pages:
                 if not page.is_collection:
-                    return page.items[0] if page.items else None
+                    entity = page.items[0] if page.items else None
+                    if isinstance(entity, dict):
+                        entity.pop("@odata.context", None)
+                    return entity
                 builder.add(page.items)
         return builder.build()
 
-    def _pages(
-        self,
-        path: str,
-        *,
-        top: int | None = None,
-        max_items: int | None = None,
-        progress: bool | None = None,
-        **params: Any,
-    ) -> Generator[Page, None, None]:
-        url = resolve_url(path, self.api_base)
-        query = query_options(params)
-        if top is None and self.page_size and "$top" not in url and "$top" not in query:
-            top = self.page_size
-        if top is not None:
-            query["$top"] = str(int(top))
-        headers = dict(EVENTUAL_HEADER) if needs_eventual_consistency(url, query) else None
+    def sync(self, path: str, *, reset: bool = False, **options: Unpack[SyncOptions],
+             ) -> pd.DataFrame:
+        """The current contents of a delta-capable collection, fetching only what changed.
 
-        def get_json(next_url: str, next_query: dict[str, str] | None) -> Any:
-            return self._send("GET", next_url, next_query, headers=headers).json()
+        The first call runs a full delta round; later calls (in any kernel of this user) start
+        from the saved ``@odata.deltaLink`` and apply the changes.  The state is encrypted under
+        ``AUTHSOME_NB_HOME/sync``.  ``reset=True`` starts over; a token Graph no longer knows
+        (410) starts over by itself.  ``frame.attrs["sync"]`` tells what changed.
+        """
+        from ._sync import run_sync
 
-        show = self.progress if progress is None else progress
-        yield from iterate_pages(
-            get_json, url, query or None, max_items=max_items, label=_short(path), progress=show
-        )
+        return run_sync(self, path, reset=reset, options=dict(options))
+
+    def forget(self, path: str, **options: Unpack[SyncOptions]) -> int:
+        """Drop the saved sync state of ``path`` (only that of ``options`` if given); how many."""
+        from ._sync import forget
+
+        return forget(self, path, dict(options))
+
+    def _plan(self, path: str, options: Mapping[str, Any]) -> Plan:
+        return plan(path, self.api_base, options)
+
+    def _pages(self, path: str, options: Mapping[str, Any]) -> Generator[Page, None, None]:
+        yield from self._pages_of(self._plan(path, options), path)
+
+    def _pages_of(self, plan: Plan, path: str) -> Generator[Page, None, None]:
+        query = dict(plan.query)
+        headers = (dict(EVENTUAL_HEADER) if needs_eventual_consistency(plan.url, query)
+                   else None)
+
+        def get_json(url: str, params: dict[str, str] | None) -> Any:
+            return self._send("GET", url, params, headers=headers).json()
+
+        show = self.progress if plan.progress is None else plan.progress
+        label = _short(path)
+        if plan.continuation:
+            yield from iterate_pages(get_json, plan.url, query or None, rows=plan.rows,
+                                     label=label, progress=show)
+            return
+        family = family_of(plan.url)
+        page = self._page_size(plan, family)
+        concurrency = plan.concurrency or self.concurrency
+        side_by_side = (family.skip_and_count and page is not None and concurrency > 1
+                        and (plan.rows is None or plan.rows > page)
+                        and not {"$search", "$skip", "$top"} & plan.names)
+        if side_by_side and page is not None:
+            yield from parallel_pages(get_json, plan.url, query, page=page, rows=plan.rows,
+                                      concurrency=concurrency, label=label, progress=show)
+            return
+        if page is not None:
+            query["$top"] = str(page if plan.rows is None else max(1, min(page, plan.rows)))
+        yield from iterate_pages(get_json, plan.url, query or None, rows=plan.rows, label=label,
+                                 progress=show)
+
+    def _page_size(self, plan: Plan, family: Family) -> int | None:
+        """The ``$top`` to send: the caller's, else the client's, else the family's largest."""
+        largest = family.max_page
+        if plan.page_size is not None:
+            if largest is not None and plan.page_size > largest:
+                raise ConfigurationError(
+                    f"page_size={plan.page_size} is more than {family.name} allows ({largest})",
+                    remedy=f"use page_size={largest} or less, or leave it out: the largest page "
+                    "is the default")
+            return plan.page_size
+        if self.page_size is not None:
+            return min(self.page_size, largest) if largest is not None else self.page_size
+        return largest
 
     # -- batching ------------------------------------------------------------------------
     def batch(self, requests: Iterable[str | Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -266,10 +285,14 @@ class GraphClient:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        gate = (mailbox_gate((str(self.session.home), self.provider.name, self.connection),
+                             self.concurrency)
+                if touches_mailbox(url) else nullcontext())
+        if params:  # httpx would replace the URL's own query (/me/calendarView?start…) with them
+            url = str(httpx.URL(url).copy_merge_params(params))
         try:
-            response = self.http.request(
-                method, url, params=params or None, json=json, headers=headers
-            )
+            with gate:
+                response = self.http.request(method, url, json=json, headers=headers)
         except httpx.TransportError as exc:
             raise network_error(url, exc) from None
         if response.status_code >= 400:
@@ -289,16 +312,6 @@ class GraphClient:
         except AuthsomeError:
             return None
         return used.scopes if used.flow == "jupyterhub" else None
-
-
-def _names(select: str | Sequence[str] | None) -> list[str]:
-    if select is None:
-        return []
-    if isinstance(select, str):
-        return [s.strip() for s in select.split(",") if s.strip()]
-    return list(select)
-
-
 
 
 def _short(path: str) -> str:

@@ -99,8 +99,8 @@ def _remedy(response, provider: str, connection: str, api_hosts) -> tuple[str, S
     if status in (429, 503, 504):
         wait = response.headers.get("Retry-After")
         told = f" (it asked for {wait} s)" if wait else ""
-        return (f"Graph is throttling this account{told}: wait a minute, fetch fewer items "
-                "(max_items=) or fewer pages at once"), None
+        return (f"Graph is throttling this account{told}: wait a minute, fetch fewer rows "
+                "(top=) or fewer pages at once (an.graph(concurrency=1))"), None
     if status >= 500:
         return "Graph had a problem on its side: try again in a moment", None
     return "see the message above and the Graph documentation for this endpoint", None

@@ -25,6 +25,8 @@ from ..errors import MissingDependencyError
 #: Date properties whose names do not end in ``DateTime``.
 DATE_FIELDS = frozenset({"birthday", "hireDate", "time"})
 _UNSET_DATE = "0001-01-01"
+#: rows per DataFrame built while a listing is still arriving
+CHUNK_ROWS = 5000
 #: one resolution whatever the data (pandas would pick s, us or ns by the digits it sees)
 DATE_UNIT = "us"
 DATE_DTYPE = f"datetime64[{DATE_UNIT}, UTC]"
@@ -70,20 +72,34 @@ def _flatten_into(obj: dict[str, Any], prefix: str, out: dict[str, Any]) -> None
 
 
 class FrameBuilder:
-    """Collects pages of Graph objects and builds one DataFrame at the end."""
+    """Collects pages of Graph objects and builds one DataFrame at the end.
+
+    Every :data:`CHUNK_ROWS` rows become a DataFrame as they arrive, while the next pages are
+    still on the wire, so the work left after the last page is a concatenation; the dtypes are
+    settled once, on the whole frame.
+    """
 
     def __init__(self, select: Sequence[str] | None = None) -> None:
         self.select = list(select or ())
         self.rows: list[dict[str, Any]] = []
+        self.chunks: list[Any] = []
 
     def add(self, items: Iterable[dict[str, Any]]) -> None:
         self.rows.extend(map(flatten, items))
+        if len(self.rows) >= CHUNK_ROWS:
+            pd = import_pandas()
+            self.chunks.append(pd.DataFrame(self.rows))
+            self.rows = []
 
     def build(self):
         pd = import_pandas()
         rows, self.rows = self.rows, []
-        frame = pd.DataFrame(rows) if rows else pd.DataFrame()
+        if rows or not self.chunks:
+            self.chunks.append(pd.DataFrame(rows) if rows else pd.DataFrame())
         del rows
+        chunks, self.chunks = self.chunks, []
+        frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+        del chunks
         _drop_null_parents(frame)
         _add_selected(frame, self.select, pd)
         convert_dtypes(frame, pd)

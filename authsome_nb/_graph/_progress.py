@@ -1,13 +1,18 @@
-"""A progress bar for multi-page fetches: in a notebook kernel only, silent in scripts.
+"""Progress of multi-page fetches: in a notebook kernel only, silent in scripts.
 
-An ``ipywidgets.IntProgress`` with a label (built-in widgets, like every widget here), replaced
-by a one-line summary when the fetch ends.  Nothing is imported until a second page is
-actually fetched in a kernel, so single-page calls and scripts pay nothing.
+What it says is what is known.  With Graph's ``@odata.count`` there is a bar, rows so far out of
+the rows coming (``Fetching 4000 of 30000 items``); without a count there is no bar to fill,
+only the count so far (``Fetching 300 items so far…``), because a full bar would claim an end
+nobody knows.  A ``top`` cap is named as a cap, never as the size of the collection.  When the
+fetch ends, the widget is replaced by one line of text, so a saved notebook (or a frontend
+without widgets) reads "Fetched 270 items (27 pages) from /me/messages".  Built-in ipywidgets
+only; nothing is imported until a second page is actually fetched in a kernel.
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -37,53 +42,80 @@ def in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def progress_bar(description: str, total: int | None) -> Progress:
-    """A bar for ``total`` items (None: unknown), or a silent stand-in outside a kernel."""
+@dataclass
+class Tally:
+    """Rows and pages so far, against what Graph said (``count``) and what was asked (``cap``)."""
+
+    description: str
+    count: int | None = None  # @odata.count: the collection's size, when Graph gave it
+    cap: int | None = None  # top: the most rows wanted
+    rows: int = 0
+    pages: int = 0
+
+    @property
+    def total(self) -> int | None:
+        """The rows this fetch will end with, when that is known."""
+        if self.count is None:
+            return None
+        return self.count if self.cap is None else min(self.count, self.cap)
+
+    def line(self, done: bool) -> str:
+        pages = f"{self.pages} page{'s' if self.pages != 1 else ''}"
+        where = f"from {self.description}"
+        capped = self.cap is not None and (self.count is None or self.cap < self.count)
+        if not done:
+            if self.total is not None:
+                of_all = f"top={self.cap} of {self.count}; " if capped else ""
+                return f"Fetching {self.rows} of {self.total} items ({of_all}{pages}) {where}"
+            limit = f", stopping at top={self.cap}" if self.cap is not None else ""
+            return f"Fetching {self.rows} items so far ({pages}{limit}) {where}…"
+        if self.count is not None and self.rows < self.count:
+            cap = f", top={self.cap}" if self.cap is not None else ""
+            return f"Fetched {self.rows} of {self.count} items ({pages}{cap}) {where}"
+        if self.count is None and self.cap is not None and self.rows >= self.cap:
+            return f"Fetched {self.rows} items ({pages}; stopped at top={self.cap}) {where}"
+        return f"Fetched {self.rows} items ({pages}) {where}"
+
+
+def progress_bar(tally: Tally) -> Progress:
+    """A bar (or the count so far) for ``tally``, or a silent stand-in outside a kernel."""
     if not in_kernel():
         return SILENT
     try:
-        return _WidgetBar(description, total)
+        return _WidgetBar(tally)
     except ImportError:
         return SILENT
 
 
 class _WidgetBar:
-    """An ipywidgets bar behind a display handle; when done, the handle shows one summary line.
+    """An ipywidgets line behind a display handle; when done, the handle shows plain text."""
 
-    The summary replaces the widget in the cell's output, so a saved notebook (or any frontend
-    without widgets) reads "Fetched 27 items in 3 pages from /me/todo/lists/…" rather than
-    a frozen "0 items" bar.  Built-in widgets only, like the rest of the notebook layer.
-    """
-
-    def __init__(self, description: str, total: int | None) -> None:
+    def __init__(self, tally: Tally) -> None:
         import ipywidgets
         from IPython.display import display
 
-        self._description = description
-        self._total = total
-        self._count = 0
-        self._pages = 0
-        self._bar = ipywidgets.IntProgress(
-            min=0, max=total or 1, layout=ipywidgets.Layout(width="320px")
-        )
-        if not total:
-            self._bar.bar_style = "info"
-        self._label = ipywidgets.Label(self._line("Fetching"))
-        self._box = ipywidgets.HBox([self._bar, self._label])
+        self._tally = tally
+        # As wide as its text: the line names the path, which a fixed width would cut off.
+        self._label = ipywidgets.Label(tally.line(done=False),
+                                       layout=ipywidgets.Layout(width="auto", flex="0 0 auto"))
+        self._bar = None
+        parts: list = [self._label]
+        if tally.total:
+            self._bar = ipywidgets.IntProgress(min=0, max=tally.total, value=tally.rows,
+                                               layout=ipywidgets.Layout(width="320px"))
+            parts.insert(0, self._bar)
+        self._box = ipywidgets.HBox(parts)
         self._handle = display(self._box, display_id=True)
 
-    def _line(self, verb: str) -> str:
-        pages = f"{self._pages} page{'s' if self._pages != 1 else ''}"
-        of_total = f" of {self._total}" if self._total else ""
-        return f"{verb} {self._count}{of_total} items ({pages}) from {self._description}"
-
     def update(self, n: int) -> None:
-        self._count += n
-        self._pages += 1
-        self._bar.value = min(self._count, self._total) if self._total else self._bar.max
-        self._label.value = self._line("Fetching")
+        tally = self._tally
+        tally.rows += n
+        tally.pages += 1
+        if self._bar is not None and tally.total:
+            self._bar.value = min(tally.rows, tally.total)
+        self._label.value = tally.line(done=False)
 
     def close(self) -> None:
         self._box.close()
         if self._handle is not None:
-            self._handle.update({"text/plain": self._line("Fetched")}, raw=True)
+            self._handle.update({"text/plain": self._tally.line(done=True)}, raw=True)

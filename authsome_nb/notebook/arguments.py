@@ -25,7 +25,7 @@ def parse_words(parser, text: str):
 
 
 def positive(text: str) -> int:
-    """A whole number of at least 1 (``--top``, ``--max``)."""
+    """A whole number of at least 1 (``--top``, ``--max``, ``--page-size``)."""
     try:
         value = int(text)
     except ValueError:
@@ -133,17 +133,21 @@ def _reset():
 
 @magic_arguments(name="authsome graph")
 @argument("request", nargs="*", metavar="[GET] /path",
-          help="a Graph path relative to the API base (/me/messages), query string allowed")
+          help="a Graph path relative to the API base (/me/messages), query string allowed "
+          "($top there means rows too)")
 @_connection
 @argument("--select", metavar="A,B", help="properties to return ($select), comma separated")
-@argument("--top", type=positive, metavar="N", help="page size ($top)")
-@argument("--max", type=positive, dest="max_items", metavar="N", help="stop after N rows")
+@argument("--top", type=positive, metavar="N", help="at most N rows (in as few requests as "
+          "possible; default: every row)")
+@argument("--max", type=positive, dest="max_items", metavar="N", help="the same as --top")
+@argument("--page-size", type=positive, metavar="N", help="rows per request (default: the "
+          "largest the endpoint allows, e.g. 1000 for mail)")
 @argument("--filter", metavar="EXPR", help="OData $filter expression")
 @argument("--orderby", metavar="EXPR", help="OData $orderby expression")
 @argument("--search", metavar="TEXT", help="OData $search text")
 @argument("--expand", metavar="EXPR", help="OData $expand")
 def _graph():
-    """GET a Microsoft Graph path: a pandas DataFrame for a collection (every page unless --max),
+    """GET a Microsoft Graph path: a pandas DataFrame for a collection (every row unless --top),
     a dict for a single entity: df = %authsome graph /me/messages --select subject --top 50.
     For other methods and JSON bodies use the %%graph cell magic."""
 
@@ -151,10 +155,32 @@ def _graph():
 @magic_arguments(name="%graph")  # shown as %%graph: IPython adds one %
 @argument("var", nargs="?", metavar="VAR", help="variable to store the result in")
 @_connection
-@argument("--max", type=positive, dest="max_items", metavar="N", help="stop after N rows")
+@argument("--top", type=positive, metavar="N", help="at most N rows (a $top in the URL too)")
+@argument("--max", type=positive, dest="max_items", metavar="N", help="the same as --top")
+@argument("--page-size", type=positive, metavar="N", help="rows per request (default: the "
+          "largest the endpoint allows)")
+@argument("--sync", action="store_true", help="keep the collection current by delta query: "
+          "the first run fetches it whole, later runs only what changed")
+@argument("--reset", action="store_true", help="with --sync: start over with a full round")
 def _graph_cell():
     """Call Microsoft Graph: the first line of the cell is METHOD /path?query (GET may be left
     out), an optional JSON body follows. GET results are DataFrames (a dict for one entity)."""
+
+
+@magic_arguments(name="authsome sync")
+@argument("request", nargs="*", metavar="/path",
+          help="a delta-capable collection, e.g. /me/mailFolders/inbox/messages (query allowed)")
+@_connection
+@argument("--select", metavar="A,B", help="properties to keep ($select), comma separated")
+@argument("--filter", metavar="EXPR", help="OData $filter (mail: receivedDateTime ge …)")
+@argument("--page-size", type=positive, metavar="N", help="rows per request (default: the "
+          "largest)")
+@argument("--reset", action="store_true", help="forget the saved state and start a full round")
+@argument("--forget", action="store_true", help="only drop the saved state of this path")
+def _sync():
+    """A collection kept current by delta query: the first run fetches it whole, later runs (in
+    any kernel) fetch only what changed: inbox = %authsome sync /me/mailFolders/inbox/messages
+    --select subject,from,receivedDateTime. The state is encrypted in $AUTHSOME_NB_HOME/sync."""
 
 
 @magic_arguments(name="authsome help")

@@ -1,15 +1,19 @@
-"""``%authsome graph`` and ``%%graph``: Microsoft Graph into a DataFrame from one line or cell.
+"""``%authsome graph``, ``%authsome sync`` and ``%%graph``: Graph into pandas from a line or cell.
 
-The magics only parse and display; the work is :meth:`GraphClient.fetch` and
-:meth:`GraphClient.request`.  Both parse their options with IPython's ``magic_arguments``, as
-every ``%authsome`` subcommand does; bad input is one short ``UsageError`` line.
+The magics only parse and display; the work is :meth:`GraphClient.fetch`, ``.sync`` and
+``.request``.  They parse their options with IPython's ``magic_arguments``, as every
+``%authsome`` subcommand does; bad input is one short ``UsageError`` line.
 
-* ``%authsome graph [GET] /path [--select a,b] [--top N] [--max N] [--connection C]``
+* ``%authsome graph [GET] /path [--select a,b] [--top N] [--page-size N] [--connection C]``
   (``--filter``, ``--orderby``, ``--search``, ``--expand`` too): a DataFrame for a
-  collection, a dict for a single entity.  The path ends at the first ``--option``, so a
-  ``$filter`` with spaces in the query string needs no quotes.
-* ``%%graph [VAR] [--connection C] [--max N]``: the first line of the cell is
-  ``METHOD /path?query`` (``GET`` may be left out), the rest an optional JSON body::
+  collection, a dict for a single entity.  ``--top`` (or ``--max``, or a ``$top`` in the path)
+  is a number of rows.  The path ends at the first ``--option``, so a ``$filter`` with spaces in
+  the query string needs no quotes.
+* ``%authsome sync /path [--select a,b] [--filter F] [--reset] [--forget]``: the collection
+  kept current by delta query (a full round the first time, only the changes afterwards).
+* ``%%graph [VAR] [--connection C] [--top N] [--page-size N] [--sync [--reset]]``: the first
+  line of the cell is ``METHOD /path?query`` (``GET`` may be left out), the rest an optional
+  JSON body::
 
       %%graph sent
       POST /me/sendMail
@@ -29,10 +33,15 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class, no_var_expand
 
+from ..errors import AuthsomeError
+
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _FIRST_OPTION = re.compile(r"(?:^|\s)--?[A-Za-z]")
-_LINE_USAGE = "%authsome graph [GET] /path [--select a,b] [--top N] [--max N] [--connection C]"
-_CELL_USAGE = "%%graph [VAR] [--connection C] [--max N], then METHOD /path on the next line"
+_LINE_USAGE = ("%authsome graph [GET] /path [--select a,b] [--top N] [--page-size N] "
+               "[--connection C]")
+_SYNC_USAGE = "%authsome sync /path [--select a,b] [--filter F] [--reset] [--connection C]"
+_CELL_USAGE = ("%%graph [VAR] [--connection C] [--top N] [--sync], then METHOD /path on the "
+               "next line")
 
 
 def _split_request(text: str, usage: str) -> tuple[str, str]:
@@ -68,33 +77,60 @@ def _parse(function: Any, text: str, usage: str):
         raise UsageError(f"{exc} in the options. Usage: {usage}") from None
 
 
-def parse_graph_line(line: str) -> tuple[str, Any]:
+def parse_graph_line(line: str, *, usage: str = _LINE_USAGE, parser: str = "_graph",
+                     ) -> tuple[str, Any]:
     """The path (query string and spaces in ``$filter`` kept) and the options of a line."""
     from . import arguments
 
     found = _FIRST_OPTION.search(line)
     head, tail = (line[: found.start()], line[found.start():]) if found else (line, "")
-    method, path = _split_request(head, _LINE_USAGE)
+    method, path = _split_request(head, usage)
     if method != "GET":
-        raise UsageError(f"%authsome graph only reads (GET); use the %%graph cell magic "
+        raise UsageError(f"%authsome {parser[1:]} only reads (GET); use the %%graph cell magic "
                          f"for {method}")
-    args = _parse(arguments._graph, tail, _LINE_USAGE)
+    args = _parse(getattr(arguments, parser), tail, usage)
     if args.request:
-        raise UsageError(f"unrecognized arguments: {' '.join(args.request)}. "
-                         f"Usage: {_LINE_USAGE}")
+        raise UsageError(f"unrecognized arguments: {' '.join(args.request)}. Usage: {usage}")
     return path, args
+
+
+def _rows(args: Any, usage: str) -> int | None:
+    """``--top`` and its alias ``--max``, which must agree when both are given."""
+    top, most = getattr(args, "top", None), getattr(args, "max_items", None)
+    if top is not None and most is not None and top != most:
+        raise UsageError(f"--top {top} and --max {most} disagree (both mean rows); give one. "
+                         f"Usage: {usage}")
+    return top if top is not None else most
 
 
 def run_graph_line(line: str, *, default_connection: str = "default",
                    page_size: int | None = None) -> Any:
     """``%authsome graph …``: a DataFrame for a collection, a dict for a single entity."""
     path, args = parse_graph_line(line)
-    top = args.top
-    if top is None and page_size and "$top" not in path:
-        top = page_size
     return _graph(args.connection or default_connection).fetch(
-        path, select=args.select, top=top, max_items=args.max_items, filter=args.filter,
-        orderby=args.orderby, search=args.search, expand=args.expand)
+        path, select=args.select, top=_rows(args, _LINE_USAGE),
+        page_size=args.page_size or page_size, filter=args.filter, orderby=args.orderby,
+        search=args.search, expand=args.expand)
+
+
+def run_sync_line(line: str, *, default_connection: str = "default",
+                  page_size: int | None = None) -> tuple[Any, str]:
+    """``%authsome sync …``: ``(frame, summary)``, or ``(None, summary)`` for ``--forget``."""
+    path, args = parse_graph_line(line, usage=_SYNC_USAGE, parser="_sync")
+    client = _graph(args.connection or default_connection)
+    if args.forget:
+        gone = client.forget(path)
+        return None, (f"Forgot the saved sync state of {path} ({gone} file"
+                      f"{'s' if gone != 1 else ''} removed).")
+    frame = client.sync(path, select=args.select, filter=args.filter, reset=args.reset,
+                        page_size=args.page_size or page_size)
+    return frame, _sync_summary(frame)
+
+
+def _sync_summary(frame: Any) -> str:
+    from .._graph._sync import summary
+
+    return summary(frame.attrs["sync"])
 
 
 def parse_graph_cell(cell: str) -> tuple[str, str, Any]:
@@ -127,10 +163,15 @@ def run_graph_cell(line: str, cell: str, *, default_connection: str = "default",
     if args.var is not None and not args.var.isidentifier():
         raise UsageError(f"{args.var!r} is not a Python variable name. Usage: {_CELL_USAGE}")
     method, path, body = parse_graph_cell(cell)
+    rows = _rows(args, _CELL_USAGE)
+    if (args.sync or args.reset) and (method != "GET" or rows is not None):
+        raise UsageError("--sync keeps a whole collection current: it takes a GET and no --top")
     client = _graph(args.connection or default_connection)
+    if args.sync or args.reset:
+        result = client.sync(path, reset=args.reset, page_size=args.page_size or page_size)
+        return args.var, result, _sync_summary(result)
     if method == "GET":
-        top = page_size if page_size and "$top" not in path else None
-        result = client.fetch(path, top=top, max_items=args.max_items)
+        result = client.fetch(path, top=rows, page_size=args.page_size or page_size)
     else:
         result = client.request(method, path, json=body)
     summary = f"{method} {path.split('?', 1)[0]}: done" + ("" if result is not None else
@@ -159,11 +200,15 @@ class GraphCellMagics(Magics):
     @cell_magic
     def graph(self, line: str, cell: str) -> Any:
         connection, page_size = self._defaults()
-        var, result, summary = run_graph_cell(line, cell, default_connection=connection,
-                                              page_size=page_size)
+        try:
+            var, result, summary = run_graph_cell(line, cell, default_connection=connection,
+                                                  page_size=page_size)
+        except AuthsomeError as exc:
+            exc.shown_in = "magic"  # its remedy in the syntax the user is typing
+            raise
         if var is not None and self.shell is not None:
             self.shell.user_ns[var] = result
-        if result is None:
+        if result is None or summary.startswith("Synced"):
             print(summary)
         return result
 
@@ -177,5 +222,5 @@ def _cell_help() -> str:
 # ``%%graph?`` shows the parser's help, built (like every parser here) only when asked for: the
 # parsers live in ``arguments``, which ``%load_ext`` does not import.
 _magic: Any = GraphCellMagics.graph
-_magic.__doc__ = "Call Microsoft Graph from a cell: %%graph [VAR] [--connection C] [--max N]"
+_magic.__doc__ = "Call Microsoft Graph from a cell: %%graph [VAR] [--connection C] [--top N]"
 _magic.getdoc = _cell_help

@@ -54,7 +54,8 @@ class AuthsomeMagics(Magics):
     ).tag(config=True)
     graph_page_size = Int(
         None, allow_none=True,
-        help="Page size ($top) for %authsome graph and %%graph; None: Graph's default.",
+        help="Rows per request for %authsome graph/sync and %%graph; None: the largest page "
+        "each endpoint allows.",
     ).tag(config=True)
 
     @no_var_expand
@@ -74,8 +75,9 @@ class AuthsomeMagics(Magics):
             return None
         name, rest = words[0], (words[1] if len(words) > 1 else "")
         subcommands.find(name)  # an unknown name is a UsageError before anything else
-        if name == "graph":
-            return self._graph(rest)  # unexpanded: "$top" and "$filter" are OData, not variables
+        if name in ("graph", "sync"):
+            # unexpanded: "$top" and "$filter" are OData, not variables
+            return getattr(self, f"_{name}")(rest)
         rest = self._expand(rest)
         if any(w in HELP_FLAGS for w in rest.split()):
             print(subcommands.help_text(name))
@@ -173,6 +175,17 @@ class AuthsomeMagics(Magics):
             return None
         return run_graph_line(rest, default_connection=self.default_connection,
                               page_size=self.graph_page_size)
+
+    def _sync(self, rest: str):
+        from .graph_magics import run_sync_line
+
+        if rest.strip() in ("", *HELP_FLAGS):
+            print(subcommands.help_text("sync"))
+            return None
+        frame, summary = run_sync_line(rest, default_connection=self.default_connection,
+                                       page_size=self.graph_page_size)
+        print(summary)
+        return frame
 
     def _expand(self, text: str) -> str:
         """IPython's ``$name`` / ``{expr}`` expansion from the user's namespace."""

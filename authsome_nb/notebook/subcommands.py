@@ -59,6 +59,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                    takes_provider=True),
         Subcommand("reset", "Move an unreadable store aside (kept, not deleted); start empty."),
         Subcommand("graph", "Graph into pandas: df = %authsome graph /me/messages --top 50"),
+        Subcommand("sync", "A collection kept current: only changes after the first run."),
         Subcommand("help", "This overview, or a subcommand's options: %authsome help login"),
     )
 }

@@ -131,3 +131,16 @@ class EmulatorClient:
 
     def revoke_sessions(self, user: Any = None) -> None:
         self._call("revoke_sessions", user=_name(user))
+
+    # --- the mailbox, between two syncs ---
+    def change_mailbox(self, user: Any = None, *, folder: str = "inbox", add: int = 0,
+                       update: int = 0, delete: int = 0) -> dict[str, list[str]]:
+        return self._call("change_mailbox", user=_name(user), folder=folder, add=add,
+                          update=update, delete=delete)
+
+    def expire_delta_tokens(self, user: Any = None) -> None:
+        self._call("expire_delta_tokens", user=_name(user))
+
+    @property
+    def mailbox_stats(self) -> dict[str, int]:
+        return self._call("mailbox_stats")

@@ -45,6 +45,9 @@ VERBS: dict[str, Callable[..., Any]] = {
         uri, public_client=public_client),
     "advance_clock": lambda emu, seconds: emu.advance_clock(seconds),
     "requests": lambda emu: emu.requests,
+    "change_mailbox": lambda emu, user=None, **kw: emu.change_mailbox(user, **kw),
+    "expire_delta_tokens": lambda emu, user=None: emu.expire_delta_tokens(user),
+    "mailbox_stats": lambda emu: emu.mailbox_stats,
 }
 
 

@@ -8,7 +8,9 @@ through 30,000 filtered messages sorts once, not once per page.
 
 from __future__ import annotations
 
+import json
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +21,17 @@ from . import _synth_work as work
 from ._users import Directory, User
 
 _VIEWS = 16
+_ENCODED = 250_000  # cached JSON of stored objects (every message of a large mailbox)
+
+
+@dataclass(frozen=True)
+class MessageChange:
+    """One change to a message, for delta queries: which folder it left and which it is in."""
+
+    sequence: int
+    message_id: str
+    left: str | None  # folder id before (None: it is new)
+    entered: str | None  # folder id after (None: it was deleted)
 
 
 @dataclass
@@ -27,11 +40,24 @@ class Mailbox:
     messages: list[dict[str, Any]]
     by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
     size: int = 0
+    # Change tracking: every add, edit, move and delete gets the next sequence number; delta
+    # tokens name a sequence number and this mailbox's generation (a regenerated mailbox
+    # refuses the tokens of the old one, as Graph does after a reset).
+    generation: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    sequence: int = 0
+    changes: list[MessageChange] = field(default_factory=list)
+    delta_floor: int = 0  # tokens older than this are gone (410)
+    rounds: OrderedDict[str, Any] = field(default_factory=OrderedDict)  # delta rounds in progress
 
     def folder(self, key: str) -> dict[str, Any] | None:
         lowered = key.lower()
         return next((f for f in self.folders
                      if f["id"] == key or f["wellKnownName"] == lowered), None)
+
+    def record(self, message_id: str, left: str | None, entered: str | None) -> None:
+        """Note a change (call with the data lock held)."""
+        self.sequence += 1
+        self.changes.append(MessageChange(self.sequence, message_id, left, entered))
 
 
 @dataclass
@@ -59,6 +85,7 @@ class DataStore:
         self.version = 0
         self._cache: dict[tuple[str, str], Any] = {}
         self._views: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        self._encoded: dict[int, tuple[dict[str, Any], bytes]] = {}
 
     def _get(self, kind: str, key: str, make: Callable[[], Any]) -> Any:
         with self.lock:
@@ -71,6 +98,21 @@ class DataStore:
         with self.lock:
             self.version += 1
             self._views.clear()
+            self._encoded.clear()
+
+    def encoded(self, item: dict[str, Any]) -> bytes:
+        """The JSON of a stored object, kept until the data changes: a page of 1000 messages
+        is then a join of cached bytes (~1 ms) rather than a fresh ``json.dumps`` (~80 ms),
+        so the emulator is never what a client benchmark measures."""
+        hit = self._encoded.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        version = self.version
+        raw = json.dumps(item, separators=(",", ":")).encode()
+        with self.lock:  # not kept if a change happened meanwhile (it may have been half seen)
+            if self.version == version and len(self._encoded) < _ENCODED:
+                self._encoded[id(item)] = (item, raw)
+        return raw
 
     def view(self, key: tuple[Any, ...], compute: Callable[[], list[dict[str, Any]]],
              ) -> list[dict[str, Any]]:

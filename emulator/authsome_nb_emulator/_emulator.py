@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import _browser, _devices, _persist
+from . import _browser, _devices, _mail_changes, _persist
 from ._app import make_app
 from ._certs import load_or_create_ca, process_ca, server_context
 from ._client import EmulatorClient
@@ -71,6 +71,8 @@ class Emulator:
     device_code_lifetime = _Knob()
     messages_per_user = _Knob()
     client_secret = _Knob()  # None: a public client; a string: confidential, this secret
+    graph_latency = _Knob()  # seconds per accepted Graph request
+    mailbox_concurrency = _Knob()  # Outlook requests in flight per mailbox (4; None: no limit)
 
     def __init__(self, port: int = 0, users: Iterable[User] | None = None,
                  access_token_lifetime: int = 3600, auto_approve_after: int | None = None,
@@ -318,6 +320,28 @@ class Emulator:
             for target in targets:
                 self._state.tokens.sessions_revoked_at[target.oid] = now
 
+    # --- the mailbox, between two syncs ---
+    def change_mailbox(self, user: str | User | None = None, *, folder: str = "inbox",
+                       add: int = 0, update: int = 0, delete: int = 0) -> dict[str, list[str]]:
+        """New mail, edits and deletions in ``user``'s ``folder`` (default: the first user);
+        returns the ids added, updated and deleted.  Delta queries report exactly these."""
+        return _mail_changes.change_mailbox(self._state, self._mailbox_owner(user),
+                                            folder=folder, add=add, update=update,
+                                            delete=delete)
+
+    def expire_delta_tokens(self, user: str | User | None = None) -> None:
+        """Make ``user``'s delta and skip tokens unknown: their next use is 410 Gone."""
+        _mail_changes.expire_delta_tokens(self._state, self._mailbox_owner(user))
+
+    def _mailbox_owner(self, user: str | User | None) -> User:
+        return self.user(user) if user is not None else self.users[0]
+
+    @property
+    def mailbox_stats(self) -> dict[str, int]:
+        """Outlook requests in flight: ``peak`` (the most at once since the last
+        ``reset_counters``), ``refused`` (429 MailboxConcurrency) and ``in_flight`` now."""
+        return self._state.mailbox_slots.stats()
+
     def advance_clock(self, seconds: float) -> None:
         """Move the emulator's clock forward: tokens and codes expire without sleeping."""
         with self._state.lock:
@@ -341,6 +365,7 @@ class Emulator:
 
     def reset_counters(self) -> None:
         self._state.ledger.reset()
+        self._state.mailbox_slots.reset()
 
     @property
     def requests(self) -> list[dict[str, Any]]:

@@ -2,8 +2,9 @@
 
 Order matters and follows Graph: a call is counted (and maybe throttled), then its bearer
 token is checked (missing, unknown, expired, or issued before a session revocation, which
-earns a CAE ``insufficient_claims`` challenge), then injected faults apply, then the route's
-scope table decides between the handler and a 403.
+earns a CAE ``insufficient_claims`` challenge), then injected faults apply, then an Outlook
+call takes one of its mailbox's concurrency slots (see :mod:`._mailbox_limits`) and waits the
+``graph_latency`` knob, then the route's scope table decides between the handler and a 403.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
+from collections.abc import Callable
 from email.message import Message
 from typing import TYPE_CHECKING
 
-from . import _batch, _resources_outlook, _resources_work
+from . import _batch, _mailbox_limits, _resources_outlook, _resources_work
 from ._graph_common import GraphCall, GraphResult, error
 from ._odata import ODataError
 from ._scopes import GRAPH_APP_ID
@@ -117,6 +120,21 @@ def _serve(state: EmulatorState, call: GraphCall) -> GraphResult:
     if isinstance(path, GraphResult):
         return path
     call.path = path
+    mailbox = (call.grant.client_id if call.grant else "", call.me.oid)
+    outlook = _mailbox_limits.OUTLOOK_PATH.match(path) is not None
+    if outlook and not state.mailbox_slots.enter(mailbox, state.mailbox_concurrency):
+        return error(429, _mailbox_limits.CODE, _mailbox_limits.MESSAGE, call,
+                     {"Retry-After": str(state.throttle_retry_after)})
+    try:
+        if state.graph_latency and not call.in_batch:
+            time.sleep(state.graph_latency)  # inside the slot, as a distant mailbox holds it
+        return _dispatch(state, call, path)
+    finally:
+        if outlook:
+            state.mailbox_slots.leave(mailbox)
+
+
+def _dispatch(state: EmulatorState, call: GraphCall, path: str) -> GraphResult:
     allowed_elsewhere = False
     for route in ROUTES:
         match = route.pattern.match(path)
@@ -142,7 +160,8 @@ def _serve(state: EmulatorState, call: GraphCall) -> GraphResult:
                  call)
 
 
-def to_response(call: GraphCall, result: GraphResult) -> Response:
+def to_response(call: GraphCall, result: GraphResult,
+                encode: Callable[[dict], bytes] | None = None) -> Response:
     headers = [("request-id", call.request_id),
                ("client-request-id", call.headers.get("client-request-id") or call.request_id),
                ("OData-Version", "4.0"), ("Cache-Control", "no-cache"),
@@ -150,7 +169,14 @@ def to_response(call: GraphCall, result: GraphResult) -> Response:
     headers += list(result.headers.items())
     if result.body is None:
         return Response(result.status, b"", None, headers)
-    body = json.dumps(result.body, separators=(",", ":")).encode()
+    if encode is not None and result.stored_values:
+        # A page of stored objects: their cached JSON joined, not 1000 messages re-encoded.
+        rest = {k: v for k, v in result.body.items() if k != "value"}
+        head = json.dumps(rest, separators=(",", ":")).encode()[:-1]
+        values = b",".join(map(encode, result.body["value"]))
+        body = head + (b"," if rest else b"") + b'"value":[' + values + b"]}"
+    else:
+        body = json.dumps(result.body, separators=(",", ":")).encode()
     return Response(result.status, body, _CONTENT_TYPE, headers)
 
 
@@ -161,12 +187,14 @@ def handle(state: EmulatorState, request: Request) -> Response:
                      query_string=request.query_string, query=request.query,
                      headers=request.headers, body=request.body)
     if path.rstrip("/").lower() == "/$batch":
+        if state.graph_latency:
+            time.sleep(state.graph_latency)  # one round trip for the batch, not one per request
         result = _batch.run(state, call, lambda sub: serve(state, sub),
                             lambda outer: authenticate(state, outer), to_headers=_sub_headers)
         response = to_response(call, result)
         response.log["endpoint"] = "batch"
         return response
-    response = to_response(call, serve(state, call))
+    response = to_response(call, serve(state, call), state.data.encoded)
     response.log["endpoint"] = "graph"
     return response
 

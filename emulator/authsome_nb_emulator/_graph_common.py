@@ -57,6 +57,7 @@ class GraphResult:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    stored_values: bool = False  # body["value"] holds the stored objects themselves (see _data)
 
 
 Handler = Callable[..., GraphResult]
@@ -121,7 +122,7 @@ def list_response(state: EmulatorState, call: GraphCall, items: list[dict[str, A
         items = state.data.view(key, lambda: _odata.apply(items, options, collection))
     body = _odata.page(items, options, collection, base=link_origin(state),
                        path="/v1.0" + call.link_path, query_string=call.query_string)
-    return GraphResult(200, body)
+    return GraphResult(200, body, stored_values=not options.select and collection.shape is None)
 
 
 def entity_response(call: GraphCall, item: dict[str, Any], context: str, entity: str,

@@ -1,5 +1,9 @@
 """Graph resources of Outlook: the profile, mail, mail folders, sendMail, events, calendarView.
 
+Mail lists page as Outlook does: 10 by default, ``$top`` from 1 to 1000 (a larger value is a
+400), ``$skip``, ``$count=true`` (https://learn.microsoft.com/en-us/graph/api/user-list-messages);
+a folder's messages also answer delta queries (:mod:`._delta`).
+
 Scopes and errors follow Graph: reading mail needs ``Mail.Read`` (or ReadWrite), changing
 it ``Mail.ReadWrite``, sending ``Mail.Send``; a calendarView without its time window is a
 400; an unknown message id is ``ErrorItemNotFound``.
@@ -11,6 +15,7 @@ import base64
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from . import _delta
 from . import _synth_work as work
 from ._filter import parse_datetime
 from ._graph_common import (
@@ -80,6 +85,7 @@ def one_message(state: EmulatorState, call: GraphCall, message: str,
         with state.data.lock:
             box.by_id.pop(message, None)
             box.messages.remove(item)
+            box.record(message, item["parentFolderId"], None)
             state.data.changed()
         return GraphResult(204)
     changes = call.json()
@@ -94,6 +100,7 @@ def one_message(state: EmulatorState, call: GraphCall, message: str,
         for key, value in changes.items():
             item[by_lower.get(key.lower(), key)] = value
         item["lastModifiedDateTime"] = iso(state.now())
+        box.record(message, item["parentFolderId"], item["parentFolderId"])
         state.data.changed()
     return entity_response(call, item, context, "message")
 
@@ -159,6 +166,7 @@ def send_mail(state: EmulatorState, call: GraphCall) -> GraphResult:
         with state.data.lock:
             box.messages.insert(0, sent)
             box.by_id[sent["id"]] = sent
+            box.record(sent["id"], None, sent["parentFolderId"])
             state.data.changed()
     return GraphResult(202)
 
@@ -242,6 +250,8 @@ ROUTES = [
     route("GET", r"/me/mailFolders", list_folders, MAIL_READ),
     route("GET", r"/me/mailFolders/(?P<folder>[^/]+)", list_folders, MAIL_READ),
     route("GET", r"/me/mailFolders/(?P<folder>[^/]+)/messages", list_messages, MAIL_READ),
+    route("GET", r"/me/(?:mailFolders/(?P<folder>[^/]+)/)?messages/delta(?:\(\))?",
+          _delta.message_delta, MAIL_READ),
     route("GET", r"/me/(?:mailFolders/(?P<folder>[^/]+)/)?messages/(?P<message>[^/]+)",
           one_message, MAIL_READ),
     route("PATCH DELETE", r"/me/(?:mailFolders/(?P<folder>[^/]+)/)?messages/(?P<message>[^/]+)",

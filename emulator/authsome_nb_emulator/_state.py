@@ -19,6 +19,7 @@ from ._data import DataStore
 from ._github import GitHub
 from ._google import Google
 from ._ledger import Ledger
+from ._mailbox_limits import DEFAULT_LIMIT, MailboxSlots
 from ._tokens import TokenRegistry
 from ._users import Directory, User
 
@@ -38,6 +39,12 @@ def _int(low: int) -> Callable[[Any], int]:
 
 def _optional(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if value is None else check(value)
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool) or float(value) < 0:
+        raise ValueError(f"expected a number of seconds >= 0, got {value!r}")
+    return float(value)
 
 
 def _status(value: Any) -> int:
@@ -72,6 +79,8 @@ KNOBS: dict[str, Callable[[Any], Any]] = {
     "device_code_lifetime": _int(1),
     "messages_per_user": _int(0),
     "client_secret": _optional(str),
+    "graph_latency": _seconds,
+    "mailbox_concurrency": _optional(_int(1)),
 }
 
 
@@ -133,6 +142,11 @@ class EmulatorState:
         # None: a public client (a secret is refused, 700025); a string: a confidential client
         # whose token requests must present exactly this secret.
         self.client_secret: str | None = None
+        # Seconds each accepted Graph request takes, and Outlook's requests in flight per
+        # mailbox (None: unlimited); see _mailbox_limits.
+        self.graph_latency = 0.0
+        self.mailbox_concurrency: int | None = DEFAULT_LIMIT
+        self.mailbox_slots = MailboxSlots()
         for name, value in knobs.items():
             self.configure(name, value)
         self.data = DataStore(seed=seed, messages_per_user=lambda: self.messages_per_user,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from authsome_nb import GraphError
 from authsome_nb._connection import AccessToken
 from authsome_nb._graph import GraphAuth, RetryPolicy
 from authsome_nb._providers._schema import provider_from_mapping
@@ -37,7 +39,8 @@ class Tokens:
 def client_for(handler, tokens: Tokens, sleeps: list | None = None) -> httpx.Client:
     seen = sleeps if sleeps is not None else []
     auth = GraphAuth(tokens, PROVIDER, retry=RetryPolicy(sleep=seen.append))
-    return httpx.Client(transport=httpx.MockTransport(handler), auth=auth, follow_redirects=True)
+    # As an.client() builds it: the auth flow follows redirects, httpx does not.
+    return httpx.Client(transport=httpx.MockTransport(handler), auth=auth, follow_redirects=False)
 
 
 def test_a_redirect_to_another_host_goes_without_the_bearer():
@@ -102,3 +105,63 @@ def test_throttling_then_success_waits_as_told_and_keeps_the_body_for_the_retry(
         response = client.post("https://graph.example/v1.0/me/events", json={"subject": "x"})
     assert response.status_code == 201 and sleeps == [1.0, 2.0]
     assert len(set(bodies)) == 1 and bodies[0] == b'{"subject":"x"}'
+
+
+@pytest.mark.parametrize("status", [307, 308])
+def test_a_307_or_308_keeps_body_and_bearer_on_the_same_origin_only(status):
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((str(request.url), request.headers.get("Authorization"), request.content))
+        if request.url.path == "/v1.0/me/sendMail":
+            return httpx.Response(status, headers={"Location": "/v1.0/me/sendMail2"})
+        return httpx.Response(202)
+
+    with client_for(handler, Tokens()) as client:
+        answer = client.post("https://graph.example/v1.0/me/sendMail", json={"subject": "x"})
+    assert answer.status_code == 202
+    assert seen[1] == ("https://graph.example/v1.0/me/sendMail2", "Bearer tok-1",
+                       b'{"subject":"x"}')
+
+
+@pytest.mark.parametrize("status", [307, 308])
+@pytest.mark.parametrize("location", [
+    "https://elsewhere.example/collect",  # another host
+    "http://graph.example/v1.0/me/sendMail",  # the same host over http
+    "https://graph.example:8443/v1.0/me/sendMail",  # another port
+])
+def test_a_body_never_follows_a_redirect_to_another_origin_or_to_http(status, location):
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(status, headers={"Location": location})
+
+    with client_for(handler, Tokens()) as client, pytest.raises(GraphError) as caught:
+        client.post("https://graph.example/v1.0/me/sendMail", json={"subject": "secret"})
+    assert seen == ["https://graph.example/v1.0/me/sendMail"]  # nothing went there
+    assert caught.value.code == "unsafeRedirect" and caught.value.status == status
+    assert "secret" not in str(caught.value)
+
+
+def test_a_get_or_a_303_may_go_elsewhere_but_without_bearer_or_body():
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.url.host, request.headers.get("Authorization"),
+                     request.content))
+        if request.url.host == "graph.example":
+            return httpx.Response(303, headers={"Location": "http://files.example/done"})
+        return httpx.Response(200)
+
+    with client_for(handler, Tokens()) as client:
+        assert client.post("https://graph.example/v1.0/me/x", json={"a": 1}).status_code == 200
+    assert seen[1] == ("GET", "files.example", None, b"")
+
+
+def test_redirects_are_bounded():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "https://graph.example/v1.0/loop"})
+
+    with client_for(handler, Tokens()) as client, pytest.raises(GraphError, match="more than 20"):
+        client.get("https://graph.example/v1.0/loop")

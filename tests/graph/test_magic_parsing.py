@@ -45,3 +45,26 @@ def test_a_broken_body_names_the_line_of_the_cell():
         parse_graph_cell('POST /me/events\n{"subject": "x",\n "end": }\n')
     with pytest.raises(UsageError, match="GET takes no body"):
         parse_graph_cell('GET /me\n{"a": 1}')
+
+
+def test_a_sync_line_takes_a_path_its_options_and_reset_or_forget():
+    path, args = parse_graph_line(
+        "/me/mailFolders/inbox/messages --select subject,isRead --reset --page-size 200",
+        parser="_sync")
+    assert path == "/me/mailFolders/inbox/messages"
+    assert (args.select, args.reset, args.forget, args.page_size) == ("subject,isRead", True,
+                                                                      False, 200)
+    with pytest.raises(UsageError, match="unrecognized arguments: --top"):
+        parse_graph_line("/me/mailFolders/inbox/messages --top 5", parser="_sync")
+
+
+@pytest.mark.parametrize(("line", "cell", "says"), [
+    ("--sync", "POST /me/sendMail\n{}", "--sync keeps a whole collection current"),
+    ("--sync --top 5", "GET /me/mailFolders/inbox/messages", "no --top"),
+    ("--top 3 --max 4", "GET /me/messages", "disagree"),
+])
+def test_cell_options_that_cannot_go_together(line, cell, says):
+    from authsome_nb.notebook.graph_magics import run_graph_cell
+
+    with pytest.raises(UsageError, match=says):
+        run_graph_cell(line, cell)

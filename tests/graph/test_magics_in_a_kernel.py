@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
 import authsome_nb as an
@@ -54,21 +53,31 @@ def text_of(outputs) -> str:
     return "".join(parts)
 
 
+def _summaries(outputs) -> list[str]:
+    """The progress lines a cell left (each widget replaced by its text when done)."""
+    return [o.data["text/plain"] for o in outputs
+            if o.output_type == "display_data" and set(o.data) == {"text/plain"}]
+
+
 def test_cell_and_line_magics_in_a_kernel(emu, tmp_path, monkeypatch):
     an.login(services="outlook,calendar", on_event=lambda event: None)  # Mail.Send, events
     outputs = run_notebook(
         [
             SETUP,
             "%%graph msgs\nGET /me/messages?$select=subject,receivedDateTime&$top=5",
-            'print(type(msgs).__name__, len(msgs) > 5, msgs["receivedDateTime"].dtype)',
+            'print(type(msgs).__name__, len(msgs), msgs["receivedDateTime"].dtype)',
             EVENT,
             'print(created["subject"])',
             MAIL,
-            'df = run_graph_line("GET /me/messages --select subject --top 10 --max 25")\n'
+            'df = run_graph_line("GET /me/messages --select subject --top 25 --page-size 10")\n'
             "print(len(df), sorted(df.columns))",
             'print(run_graph_line("/me")["userPrincipalName"])',
             "%%graph 1bad\nGET /me",
             "%%graph --connection nobody\nGET /me",
+            "%%graph every --page-size 10\nGET /me/messages?$select=subject",
+            'run_graph_line("/me/messages --search Adele --page-size 50");'
+            'run_graph_line("/me/messages --search Adele --page-size 5 --top 12");',
+            "%%graph --top 3 --max 4\nGET /me/messages",
         ],
         tmp_path,
         monkeypatch,
@@ -76,42 +85,57 @@ def test_cell_and_line_magics_in_a_kernel(emu, tmp_path, monkeypatch):
     assert "error" not in {o.output_type for o in outputs[0]}
     shown = [o for o in outputs[1] if o.output_type == "execute_result"]
     assert "text/html" in shown[0].data  # the frame was displayed
-    bars = [o for o in outputs[1] if o.output_type == "display_data"]  # 24 pages: a progress bar,
-    assert len(bars) == 1  # replaced by its summary line when the fetch ended
-    assert set(bars[0].data) == {"text/plain"}
-    assert (
-        bars[0].data["text/plain"].startswith("Fetched ")
-        and "(24 pages) from /me/messages" in bars[0].data["text/plain"]
-    )
-    assert text_of(outputs[2]).strip() == "DataFrame True datetime64[us, UTC]"
+    assert _summaries(outputs[1]) == []  # 5 rows: one request, nothing to show progress for
+    assert text_of(outputs[2]).strip() == "DataFrame 5 datetime64[us, UTC]"
     assert text_of(outputs[4]).strip() == "Planning"
     assert text_of(outputs[5]).strip() == "POST /me/sendMail: done (no content)"
     assert text_of(outputs[6]).strip().endswith("25 ['id', 'subject']")
-    assert any(o.output_type == "display_data" for o in outputs[6])  # the progress bar
+    assert _summaries(outputs[6]) == [
+        "Fetched 25 of 121 items (3 pages, top=25) from /me/messages"]  # 120 + the mail sent
     assert "@" in text_of(outputs[7])
     usage = text_of(outputs[8])  # IPython prints a UsageError as one line on stderr
     assert usage.startswith("UsageError: '1bad' is not a Python variable name")
     assert "Traceback" not in usage and usage.count("\n") <= 1
     signed_out = text_of(outputs[9])
     assert "NotSignedInError" in signed_out and "Traceback" not in signed_out
+    assert _summaries(outputs[10]) == ["Fetched 121 items (13 pages) from /me/messages"]
+    assert _summaries(outputs[11]) == [  # $search: no count, so no claim about the end
+        "Fetched 121 items (3 pages) from /me/messages",
+        "Fetched 12 items (3 pages; stopped at top=12) from /me/messages"]
+    assert "--top 3 and --max 4 disagree" in text_of(outputs[12])
     assert emu.count("graph", method="POST", path="/v1.0/me/sendMail") == 1
 
 
-def test_the_extension_routes_authsome_graph_and_registers_graph(emu, tmp_path, monkeypatch):
-    notebook = pytest.importorskip("authsome_nb.notebook")
-    if not hasattr(notebook, "load_ipython_extension"):
-        pytest.skip("authsome_nb.notebook has no load_ipython_extension yet")
+def test_the_extension_routes_authsome_graph_sync_and_registers_graph(emu, tmp_path,
+                                                                       monkeypatch):
+    attach = f"from authsome_nb_emulator import Emulator\nemu = Emulator.attach({emu.url!r}, " \
+             f"{emu.ca_path!r})"
+    inbox = "/me/mailFolders/inbox/messages"
     outputs = run_notebook(
         [
-            "%load_ext authsome_nb",
+            "%load_ext authsome_nb\n" + attach,
             "df = %authsome graph /me/messages --select subject,receivedDateTime --top 7 --max 7\n"
             "print(len(df), df['receivedDateTime'].dtype)",
             "%%graph me\nGET /me",
-            'print(me["userPrincipalName"].count("@"))',
+            'print(me["userPrincipalName"].count("@"), "@odata.context" in me)',
+            f"first = %authsome sync {inbox} --select subject,isRead\nprint(len(first))",
+            'changed = emu.change_mailbox(add=2, update=1, delete=1)',
+            f"%%graph again --sync\nGET {inbox}?$select=subject,isRead",
+            "print(len(again) == len(first) + 1, set(changed['added']) <= set(again['id']),"
+            " changed['deleted'][0] in set(again['id']))",
+            f"%authsome sync {inbox} --select subject,isRead --forget",
         ],
         tmp_path,
         monkeypatch,
     )
     assert "error" not in {o.output_type for cell in outputs for o in cell}, outputs
     assert text_of(outputs[1]).strip() == "7 datetime64[us, UTC]"
-    assert text_of(outputs[3]).strip() == "1"
+    assert text_of(outputs[3]).strip() == "1 False"
+    first = text_of(outputs[4]).splitlines()
+    assert first[0].startswith(f"Synced {inbox}: ") and "in a first full round (1 request)" in \
+        first[0]
+    assert text_of(outputs[6]).startswith(
+        f"Synced {inbox}?$select=subject,isRead: 2 added, 1 updated, 1 removed (1 request); ")
+    assert text_of(outputs[7]).strip() == "True True False"
+    forgot = text_of(outputs[8]).strip()
+    assert forgot == f"Forgot the saved sync state of {inbox} (1 file removed)."

@@ -49,3 +49,39 @@ def test_batch_urls_are_relative_to_the_version_root():
     assert batch_url("/me/messages?$top=5", BASE) == "/me/messages?$top=5"
     assert batch_url(BASE + "/me/events", BASE) == "/me/events"
     assert batch_url("/v1.0/me", BASE) == "/me"
+
+
+def test_one_plan_for_every_collection_call():
+    from authsome_nb._graph._options import plan
+
+    planned = plan("/me/calendarView", BASE, {
+        "select": ["subject"], "top": 20, "page_size": 5, "startDateTime": "2026-11-01",
+        "params": {"$expand": "attachments"}, "progress": False})
+    assert planned.url == BASE + "/me/calendarView"
+    assert planned.query == {"$select": "subject", "startDateTime": "2026-11-01",
+                             "$expand": "attachments"}
+    assert (planned.rows, planned.page_size, planned.progress) == (20, 5, False)
+    assert planned.select == ("subject",)
+
+
+def test_a_top_written_in_the_path_is_rows_and_a_next_link_is_left_alone():
+    from authsome_nb._graph._options import plan
+
+    written = plan("/me/messages?$top=5&$filter=isRead eq false", BASE, {})
+    assert written.rows == 5 and "$top" not in written.url
+    assert written.url == BASE + "/me/messages?$filter=isRead%20eq%20false"
+    link = BASE + "/me/messages?$top=10&$skiptoken=abc"
+    assert plan(link, BASE, {}).url == link and plan(link, BASE, {}).continuation
+
+
+def test_the_page_size_table_knows_outlook_and_the_directory_only():
+    from authsome_nb._graph._page_sizes import family_of, touches_mailbox
+
+    assert family_of(BASE + "/me/messages").max_page == 1000
+    assert family_of(BASE + "/me/mailFolders/inbox/messages?$top=3").skip_and_count
+    assert family_of(BASE + "/users").max_page == 999
+    assert not family_of(BASE + "/users").skip_and_count
+    assert family_of(BASE + "/me/mailFolders/inbox").max_page is None  # one folder, not a list
+    assert family_of(BASE + "/me/drive/root/children").max_page is None  # undocumented bound
+    assert family_of(BASE + "/me/mailFolders/inbox/messages/delta").delta_page == 1000
+    assert touches_mailbox(BASE + "/me/messages/AAMk1") and not touches_mailbox(BASE + "/me")

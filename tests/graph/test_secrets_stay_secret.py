@@ -13,7 +13,7 @@ from authsome_nb.errors import GraphError
 def test_no_token_in_errors_reprs_or_debug_logs(emu, graph, caplog):
     caplog.set_level(logging.DEBUG)
     token = an.token().value
-    graph.frame("/me/messages", top=40, max_items=80)
+    graph.frame("/me/messages", top=80, page_size=40)
     emu.inject_graph_error("/me", 401, "InvalidAuthenticationToken", count=2)
     with pytest.raises(GraphError) as caught:
         graph.get("/me")
