@@ -29,7 +29,7 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-FENCE = re.compile(r"^```(\w*)\s*(.*)$")
+FENCE = re.compile(r"^( *)```(\w*)\s*(.*)$")  # indented: a block inside a list item
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}")
 
 
@@ -55,14 +55,14 @@ def readme_blocks(text: str) -> list[Block]:
         if not opening:
             index += 1
             continue
-        start = index
+        start, indent = index, opening.group(1)
         body: list[str] = []
         index += 1
-        while index < len(lines) and not lines[index].startswith("```"):
-            body.append(lines[index])
+        while index < len(lines) and not lines[index].lstrip(" ").startswith("```"):
+            body.append(lines[index].removeprefix(indent))
             index += 1
-        options = dict(word.split("=", 1) for word in opening.group(2).split() if "=" in word)
-        blocks.append(Block(opening.group(1), options, "\n".join(body) + "\n", start + 1))
+        options = dict(word.split("=", 1) for word in opening.group(3).split() if "=" in word)
+        blocks.append(Block(opening.group(2), options, "\n".join(body) + "\n", start + 1))
         index += 1
     return blocks
 

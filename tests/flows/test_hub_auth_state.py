@@ -72,9 +72,10 @@ def test_a_missing_scope_names_the_service_that_brings_it(microsoft):
     error = missing_scopes_error(microsoft, ("User.Read", "Mail.Read"), ["Mail.Send"])
     assert isinstance(error, ConsentRequiredError)
     assert "does not include Mail.Send" in error.message
-    assert "%authsome login microsoft --service outlook" in error.remedy
+    assert "an.login('microsoft', services=['outlook'])" in error.remedy
+    assert "%authsome login microsoft --service outlook" in error.remedy_in("magic")
     custom = missing_scopes_error(microsoft, ("User.Read",), ["Bookings.Read.All"])
-    assert "--scopes Bookings.Read.All" in custom.remedy
+    assert "--scopes Bookings.Read.All" in custom.remedy_in("magic")
 
 
 def test_only_a_server_spawned_by_a_hub_reads_its_tokens():

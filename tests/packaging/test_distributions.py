@@ -48,6 +48,7 @@ def test_the_product_wheel_has_the_production_lab_build_and_no_emulator(built):
     assert not [n for n in names if "emulator" in n]
     assert not [n for n in names if n.endswith("entry_points.txt")], "no pytest11 plugin here"
     assert f"authsome_nb-{VERSION}.dist-info/licenses/LICENSE" in names
+    assert "authsome_nb/py.typed" in names  # PEP 561: users' type checkers read our hints
     assert data + "etc/jupyter/jupyter_server_config.d/authsome_nb.json" in names
 
 
