@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
+from ..flows._hub_token import HUB_FLOW
 from .text import clock, connection_lines, token_expiry
 from .widgets._html import (
     BORDER,
@@ -89,16 +90,18 @@ def card_html(connection, *, note: str = "") -> str:
         f"<div style='color:{MUTED}'>{esc(c.username or '')}</div></div>"
         f"{badge('refresh failed' if c.refresh_error else 'signed in')}</div>"
     )
-    rows = [("tenant", esc(c.tenant_id or "-")), ("connection", f"<code>{esc(c.key)}</code>"),
-            ("scopes", _chips(c.scopes)), ("token", esc(token_state(c)))]
+    rows = [("tenant", esc(c.tenant_id))] if c.tenant_id else []  # GitHub, Google: none
+    rows += [("connection", f"<code>{esc(c.key)}</code>"), ("scopes", _chips(c.scopes)),
+             ("token", esc(token_state(c)))]
     if c.refresh_error:
         rows.append(("last refresh", esc(c.refresh_error)))
     body = "".join(
         f"<tr><td style='color:{MUTED};padding:2px 14px 2px 0;vertical-align:top;"
         f"text-align:left'>{k}</td><td style='padding:2px 0;text-align:left'>{v}</td></tr>"
         for k, v in rows)
-    footer = (f"Sign out: <code>%authsome logout {esc(c.provider)} {esc(c.connection)}</code>"
-              f" · as of {esc(clock(time.time()) or '-')}")
+    ends = ("Signed in at JupyterHub: log out of the Hub to end it" if c.flow == HUB_FLOW else
+            f"Sign out: <code>%authsome logout {esc(c.provider)} {esc(c.connection)}</code>")
+    footer = f"{ends} · as of {esc(clock(time.time()) or '-')}"
     shown_note = f"<div style='margin:6px 0 0'>{esc(note)}</div>" if note else ""
     return (f"<div class='authsome-card' data-authsome-key='{esc(c.key)}' "
             f"style='{_card_style()}'>{header}{shown_note}"

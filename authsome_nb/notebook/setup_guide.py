@@ -39,6 +39,23 @@ def server_redirect_uris(home=None) -> list[str]:
         return []
 
 
+def hub_service_redirect_uri() -> str | None:
+    """On a JupyterHub with the authsome service: the one callback URL every user shares."""
+    import warnings
+
+    from ..flows._hub_redirect import hub_service_redirect
+
+    with warnings.catch_warnings():  # a service that does not answer is said at sign-in
+        warnings.simplefilter("ignore")
+        redirect = hub_service_redirect()
+    if redirect is None:
+        return None
+    try:
+        return redirect.redirect_uri
+    finally:
+        redirect.close()
+
+
 def permissions_for(provider, services: list[str] | None) -> dict[str, list[str]]:
     """Service → delegated permissions to add (``User.Read`` last, as the seed lists them)."""
     chosen = services or list(provider.services)
@@ -136,6 +153,10 @@ def _redirect_steps(home) -> list[str]:
         if uri != LOOPBACK_REDIRECT:
             steps.append(f"Add also `{uri}`: this Jupyter server's callback, so that PKCE works "
                          "when the kernel is not on your machine.")
+    hub = hub_service_redirect_uri()
+    if hub:
+        steps.append(f"On this JupyterHub, `{hub}`: the one callback of every user's notebooks "
+                     "(the Hub admin adds it once, under this platform).")
     steps.append("Click Configure. PKCE is used automatically for this platform: no client secret.")
     return steps
 

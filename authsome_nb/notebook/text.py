@@ -73,7 +73,9 @@ def connection_lines(connection) -> list[str]:
         who = f"{connection.display_name} <{connection.username}>"
     lines = [
         f"Connection {connection.key}: {who}",
-        f"  tenant {connection.tenant_id or '-'}; token {token_expiry(connection.expires_at)}",
+        # Providers without tenants (GitHub, Google) show none rather than an empty one.
+        (f"  tenant {connection.tenant_id}; " if connection.tenant_id else "  ")
+        + f"token {token_expiry(connection.expires_at)}",
         f"  scopes {' '.join(connection.scopes) or '-'}",
     ]
     if connection.refresh_error:

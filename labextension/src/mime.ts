@@ -88,7 +88,7 @@ export class ConnectionCard extends LiveOutput {
     this.node.dataset.key = saved.key;
     this.node.dataset.state = state;
     const rows: [string, Node | string][] = [
-      ['Tenant', c.tenant_id || '—'],
+      ...(c.tenant_id ? ([['Tenant', c.tenant_id]] as [string, string][]) : []),
       ['Connection', h('code', {}, c.key)],
       ['Scopes', h('span', {}, ...c.scopes.map(s => h('code', { class: 'authsome-Scope' }, s)))],
       ['Token', now === null ? 'removed from the store' : describeToken(c)]
@@ -106,6 +106,9 @@ export class ConnectionCard extends LiveOutput {
       );
     } else if (now === undefined) {
       footer = h('p', { class: 'authsome-CardHint' }, 'As saved in this notebook.');
+    } else if (c.flow === 'jupyterhub') {
+      footer = h('p', { class: 'authsome-CardHint' },
+        'Signed in at JupyterHub: log out of the Hub to end it.');
     } else {
       const signOut = h('button', { class: 'jp-Button jp-mod-styled jp-mod-warn' }, 'Sign out');
       signOut.addEventListener('click', () => void this._confirmSignOut(now));

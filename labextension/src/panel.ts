@@ -107,8 +107,14 @@ export class ConnectionsPanel extends Widget {
   }
 
   private _card(c: IConnection): HTMLElement {
-    const signOut = h('button', { class: `${BUTTON} jp-mod-warn` }, 'Sign out');
-    signOut.addEventListener('click', () => void this._confirmSignOut(c));
+    // JupyterHub's own sign-in (microsoft/hub) ends when the user logs out of the Hub.
+    let signOut: HTMLElement;
+    if (c.flow === 'jupyterhub') {
+      signOut = h('span', { class: 'authsome-Hint' }, 'Signed in at JupyterHub');
+    } else {
+      signOut = h('button', { class: `${BUTTON} jp-mod-warn` }, 'Sign out');
+      signOut.addEventListener('click', () => void this._confirmSignOut(c));
+    }
     let signInAgain: HTMLButtonElement | null = null;
     if (c.refresh_error) {
       signInAgain = h('button', { class: `${BUTTON} jp-mod-accept` }, 'Sign in again');
@@ -120,7 +126,7 @@ export class ConnectionsPanel extends Widget {
     const rows: [string, string][] = [
       ['Name', c.display_name || '—'],
       ['Account', c.username || 'unknown account'],
-      ['Tenant', c.tenant_id || '—'],
+      ...(c.tenant_id ? ([['Tenant', c.tenant_id]] as [string, string][]) : []),
       ['Scopes', c.scopes.join(' ') || '—'],
       ['Token', describeToken(c)]
     ];

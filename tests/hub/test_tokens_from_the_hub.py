@@ -157,3 +157,13 @@ def test_no_token_or_code_in_any_output_or_log(world: RunningHub):
     for secret in secrets:
         assert secret not in shown and secret not in logs
     assert not re.search(r"[?&]code=(?!\[secret\])", logs)  # authorization codes neither
+
+
+def test_the_setup_guide_names_the_hubs_one_callback(world: RunningHub):
+    code = """
+from authsome_nb.notebook.setup_guide import build_guide
+from authsome_nb._providers import load_provider
+print(repr(build_guide(load_provider("microsoft"), None)))
+"""
+    guide = world.adele.run(code)
+    assert f"{world.hub.url}/services/authsome/callback: the one callback" in guide, guide
