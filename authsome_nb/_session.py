@@ -22,15 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from ._connection import AccessToken, Connection
+from ._credentials import resolve_client_id, secret_from_env
 from ._home import home_dir
-from ._providers import Provider, load_provider
+from ._providers import load_provider
 from ._same_account import require_same_account
 from ._scopes import covers, dedupe, resolve_scopes, scope_keys, split_scopes
+from ._token_errors import not_signed_in, refresh_error
 from ._token_index import TokenIndex, expiry_of, refresh_token_of
 from .errors import (
     AuthsomeError,
     ConfigurationError,
-    ConsentRequiredError,
     NotSignedInError,
     ReauthenticationRequired,
     Step,
@@ -96,7 +97,7 @@ class Session:
             hub = self._hub_serving(provider, connection)
             if hub is not None:
                 return self._from_hub(hub, provider, connection, scopes)
-            raise _not_signed_in(provider, connection)
+            raise not_signed_in(provider, connection)
         return self._refresh(provider, connection, scopes, mode="expired")
 
     def refresh(
@@ -148,7 +149,7 @@ class Session:
                 return current
             record = tx.connections.get(key)
             if record is None:
-                raise _not_signed_in(provider, connection)
+                raise not_signed_in(provider, connection)
             request_scopes = (
                 split_scopes(scopes) if scopes is not None else list(record["scopes"])
             )
@@ -164,7 +165,7 @@ class Session:
             if "access_token" not in result:
                 # Remember the failure (the JupyterLab status bar shows it), then raise outside
                 # the transaction: raising inside would discard the write.
-                failure = _refresh_error(engine, result, provider, connection, request_scopes)
+                failure = refresh_error(engine, result, provider, connection, request_scopes)
                 if record.get("refresh_error") != failure.message.splitlines()[0]:
                     record["refresh_error"] = failure.message.splitlines()[0]
                     tx.save()
@@ -201,7 +202,7 @@ class Session:
         except NotSignedInError as exc:
             if connection == HUB_CONNECTION:
                 raise
-            base = _not_signed_in(provider, connection)
+            base = not_signed_in(provider, connection)
             raise NotSignedInError(f"{base.message}, and {exc.message}",
                                    remedy=f"{base._remedy}; or: {exc.remedy}",
                                    step=base.step) from None
@@ -273,7 +274,7 @@ class Session:
         resolved_id = resolve_client_id(definition, client_id)
         secret = client_secret
         if secret is None and not definition.is_microsoft:
-            secret = _env_secret(definition)
+            secret = secret_from_env(definition)
             if secret is None and existing and existing.get("client_id") == resolved_id:
                 secret = existing.get("client_secret")  # kept encrypted from an earlier sign-in
         authority = definition.authority_for(tenant)
@@ -377,7 +378,7 @@ class Session:
             if hub is not None:
                 self._from_hub(hub, provider, connection, None)  # raises when it has no token
                 return hub.connection()
-            raise _not_signed_in(provider, connection)
+            raise not_signed_in(provider, connection)
         return self._connection_of(record)
 
     def export(
@@ -446,33 +447,6 @@ class Session:
         )
 
 
-def resolve_client_id(provider: Provider, explicit: str | None) -> str:
-    """Argument, then the provider's env var (``MICROSOFT_OAUTH_CLIENT_ID``), then its file."""
-    env_name = provider.client_id_env or f"{provider.name.upper()}_OAUTH_CLIENT_ID"
-    value = explicit or os.environ.get(env_name) or provider.client_id
-    if value:
-        return value.strip()
-    if provider.is_microsoft:
-        remedy = (
-            "register an app in the Azure portal (Microsoft Entra ID → App registrations → New "
-            "registration; accounts in any organizational directory and personal Microsoft "
-            "accounts; platform 'Mobile and desktop applications' with redirect URI "
-            f"http://localhost/callback), then export {env_name}=<Application (client) ID>. "
-            f"`%authsome setup {provider.name}` prints every step"
-        )
-    else:
-        where = f" ({provider.setup_url})" if provider.setup_url else ""
-        remedy = (
-            f"register an OAuth app with {provider.display_name}{where}, then export "
-            f"{env_name}=<its client id>. `%authsome setup {provider.name}` prints every step"
-        )
-    raise ConfigurationError(
-        f"{provider.display_name} OAuth not configured: no client id "
-        f'(set {env_name}, pass client_id=, or add "client_id" to the provider override file)',
-        remedy=remedy,
-    )
-
-
 def _check_name(connection: str) -> None:
     if (
         not isinstance(connection, str)
@@ -486,47 +460,6 @@ def _check_name(connection: str) -> None:
         )
 
 
-def _not_signed_in(provider: str, connection: str) -> NotSignedInError:
-    return NotSignedInError(
-        f"Not signed in: no connection {provider}/{connection} in this store",
-        remedy="sign in with {step}", step=Step.of("login", provider, connection),
-    )
-
-
 def _engine_of(record: dict) -> str:
     """The engine a record was made by (records written before there were two are MSAL's)."""
     return record.get("engine") or "msal"
-
-
-def _env_secret(definition: Provider) -> str | None:
-    """The client secret from the provider's env var (``GITHUB_OAUTH_CLIENT_SECRET``), if set."""
-    env_name = definition.client_secret_env or f"{definition.name.upper()}_OAUTH_CLIENT_SECRET"
-    value = os.environ.get(env_name, "").strip()
-    return value or None
-
-
-def _refresh_error(engine: Engine, result: dict, provider: str, connection: str,
-                   scopes: list[str]) -> TokenError:
-    login = Step.of("login", provider, connection)
-    if result.get("error") in ("no_account", "no_refresh_token"):
-        return ReauthenticationRequired(
-            f"Token refresh failed for {provider}/{connection}: {result['error_description']}",
-            remedy="sign in again: {step}", step=login,
-        )
-    base = engine.error_of(result, f"Token refresh failed for {provider}/{connection}")
-    if isinstance(base, ConsentRequiredError):
-        return ConsentRequiredError(
-            base.message,
-            aadsts=base.aadsts,
-            error=base.error,
-            remedy="sign in again to consent to the new scopes: {step}",
-            step=Step.of("login", provider, connection, scopes=list(scopes)),
-        )
-    # The catalog's remedy often starts with "sign in again" too: say it once.
-    extra = (base.remedy or "").removeprefix("sign in again").strip(" :;,")
-    if extra and not extra.startswith("("):
-        extra = f"({extra})"
-    remedy = "sign in again: {step}" + (f" {extra}" if extra else "")
-    return ReauthenticationRequired(
-        base.message, aadsts=base.aadsts, error=base.error, remedy=remedy, step=login
-    )

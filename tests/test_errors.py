@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from authsome_nb._session import _not_signed_in
+from authsome_nb._token_errors import not_signed_in
 from authsome_nb.errors import GraphError, Step
 
 
@@ -21,7 +21,7 @@ def test_a_step_reads_as_python_and_as_the_magic():
 
 
 def test_an_error_spells_its_remedy_where_it_is_shown():
-    error = _not_signed_in("microsoft", "work")
+    error = not_signed_in("microsoft", "work")
     assert error.remedy == "sign in with an.login('microsoft', connection='work')"
     assert error.remedy_in("magic") == "sign in with %authsome login microsoft work"
     error.shown_in = "magic"  # what the %authsome magic does before IPython shows it
