@@ -21,15 +21,12 @@ prints one JSON line and writes nothing else.  ``run(...)`` returns the same dic
 from __future__ import annotations
 
 import argparse
-import base64
 import gc
 import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -40,17 +37,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from _mailbox import signed_in_mailbox  # noqa: E402 - beside this file
+
 SPEED_TARGET = 0.8
 MEMORY_TARGET = 1.5
-_ENV = ("AUTHSOME_NB_HOME", "AUTHSOME_NB_CA_BUNDLE", "AUTHSOME_NB_KEY", "MICROSOFT_OAUTH_CLIENT_ID")
-_EMULATOR = """
-import json, sys
-from authsome_nb_emulator import Emulator
-with Emulator(messages_per_user=int(sys.argv[1]), auto_approve_after=0) as emu:
-    print(json.dumps({"override": emu.provider_override(), "ca_path": emu.ca_path,
-                      "client_id": emu.client_id}), flush=True)
-    sys.stdin.read()
-"""
 
 
 def ours(path: str, page_size: int):
@@ -159,42 +149,14 @@ def _machine() -> dict[str, Any]:
             "pandas": pandas.__version__, "httpx": httpx.__version__}
 
 
-def _start_emulator(messages: int, home: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
-    process = subprocess.Popen([sys.executable, "-c", _EMULATOR, str(messages)], env=env,
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    info = json.loads(process.stdout.readline())
-    (home / "providers").mkdir(parents=True, mode=0o700)
-    (home / "providers" / "microsoft.json").write_text(json.dumps(info["override"]))
-    os.environ.update({"AUTHSOME_NB_HOME": str(home), "AUTHSOME_NB_CA_BUNDLE": info["ca_path"],
-                       "AUTHSOME_NB_KEY": base64.b64encode(os.urandom(32)).decode(),
-                       "MICROSOFT_OAUTH_CLIENT_ID": info["client_id"]})
-    return process
-
-
 def run(messages: int = 30_000, page_size: int = 1000, repeats: int = 5,
         with_msgraph: bool = True) -> dict[str, Any]:
     """Run the comparison; returns the figures (see the module docstring)."""
-    saved = {name: os.environ.get(name) for name in _ENV}
-    with tempfile.TemporaryDirectory(prefix="authsome-bench-") as folder:
-        emulator = _start_emulator(messages, Path(folder) / "home")
-        try:
-            return _measure(messages, page_size, repeats, with_msgraph)
-        finally:
-            emulator.stdin.close()
-            emulator.wait(10)
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+    with signed_in_mailbox(messages):  # the emulator in its own process, as Graph would be
+        return _measure(messages, page_size, repeats, with_msgraph)
 
 
 def _measure(messages: int, page_size: int, repeats: int, with_msgraph: bool) -> dict[str, Any]:
-    import authsome_nb as an
-
-    an.login(flow="device", services="outlook", on_event=lambda event: None)
     path = "/me/messages"
     variants: dict[str, Callable[[], Any]] = {
         "authsome_nb": lambda: ours(path, page_size),

@@ -64,3 +64,12 @@ def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
         yield disk
     if mounted:
         subprocess.run(["umount", "-l", str(root)], check=False)
+
+
+@pytest.fixture(autouse=True)
+def key_file_only(monkeypatch):
+    """No key from the environment or a keyring: each test's store uses its own key file
+    unless the test sets a source itself."""
+    for name in ("AUTHSOME_NB_KEY", "AUTHSOME_NB_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AUTHSOME_NB_KEYRING", "0")

@@ -4,6 +4,7 @@ not the file, not this process's view of it, not a later unrelated write."""
 from __future__ import annotations
 
 import pytest
+from store_edits import put
 
 from authsome_nb._session import Session
 from authsome_nb.errors import (
@@ -14,19 +15,6 @@ from authsome_nb.errors import (
 )
 from authsome_nb.events import Failed
 from authsome_nb.store import EncryptedStore
-
-
-@pytest.fixture(autouse=True)
-def key_file_only(monkeypatch):
-    for name in ("AUTHSOME_NB_KEY", "AUTHSOME_NB_PASSPHRASE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AUTHSOME_NB_KEYRING", "0")
-
-
-def put(store: EncryptedStore, name: str, **fields) -> None:
-    with store.transaction() as tx:
-        tx.connections[name] = {"provider": "microsoft", "connection": name, **fields}
-        tx.save()
 
 
 def remove(store: EncryptedStore, name: str) -> None:

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from store_edits import put
 
 from authsome_nb.errors import (
     ConfigurationError,
@@ -23,19 +24,6 @@ from authsome_nb.store import EncryptedStore
 
 WORKER = Path(__file__).with_name("store_worker.py")
 SECRET = "refresh-secret-" + "Q" * 40
-
-
-@pytest.fixture(autouse=True)
-def clean_key_env(monkeypatch):
-    for name in ("AUTHSOME_NB_KEY", "AUTHSOME_NB_PASSPHRASE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AUTHSOME_NB_KEYRING", "0")
-
-
-def put(store: EncryptedStore, name: str, **fields) -> None:
-    with store.transaction() as tx:
-        tx.connections[name] = {"provider": "microsoft", "connection": name, **fields}
-        tx.save()
 
 
 def test_round_trip_and_nothing_readable_on_disk(tmp_path):
