@@ -10,7 +10,7 @@ IPython extension, pulls in neither msal, httpx, pandas nor ipywidgets until fir
 
 from __future__ import annotations
 
-from importlib import import_module
+from ._lazy import lazy_exports
 
 try:
     from ._version import __version__  # written by the build (hatch), from package.json
@@ -48,19 +48,8 @@ _EXPORTS = {
 __all__ = sorted([*_EXPORTS, "__version__", "events", "errors"])
 
 
-def __getattr__(name: str) -> object:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        if name in ("events", "errors"):  # the public submodules, as attributes
-            return import_module(f".{name}", __name__)
-        raise AttributeError(f"module 'authsome_nb' has no attribute {name!r}")
-    value = getattr(import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+# ``events`` and ``errors`` are the public submodules, reachable as attributes too.
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, submodules=("events", "errors"))
 
 
 def load_ipython_extension(ipython) -> None:

@@ -9,7 +9,7 @@ by ``%load_ext authsome_nb``.
 
 from __future__ import annotations
 
-from importlib import import_module
+from ..._lazy import lazy_exports
 
 _EXPORTS = {
     "LoginButton": ".login_button",
@@ -24,14 +24,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
