@@ -1,8 +1,14 @@
 """Debian's Chromium, driven by Playwright, that may talk to loopback hosts only.
 
 Shared by the JupyterLab browser tests: no ``playwright install`` (Chromium comes from apt),
-the flags a headless root session needs, and a route that aborts (and records) any request to
-another host — a test then fails if the page tried to reach the internet.
+the flags a headless root session needs, and a resolver that answers "not found" for every host
+but loopback, with every request to another host recorded — a test then fails if the page tried
+to reach the internet.
+
+Requests are watched, not intercepted: a ``route`` handler makes Playwright hold each request
+until the handler answers, and a tab closed while its form post was held that way once hung
+``page.close()`` for the whole test timeout on a loaded CI machine.  Chromium's resolver rule
+blocks just as surely and leaves nothing in flight for Playwright to wait on.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Only loopback names resolve; IP literals need no resolver and are recorded below.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
@@ -47,7 +55,7 @@ class LoopbackBrowser:
 
 @contextmanager
 def loopback_browser(**context_options: Any) -> Iterator[LoopbackBrowser]:
-    """A browser context whose requests to non-loopback hosts are aborted and recorded."""
+    """A browser context whose requests to non-loopback hosts fail and are recorded."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -55,15 +63,12 @@ def loopback_browser(**context_options: Any) -> Iterator[LoopbackBrowser]:
         context = browser.new_context(**context_options)
         found = LoopbackBrowser(context)
 
-        def only_loopback(route) -> None:
-            host = urlsplit(route.request.url).hostname or ""
-            if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
-                route.continue_()
-            else:
-                found.blocked.append(route.request.url)
-                route.abort()
+        def record_other_hosts(request) -> None:
+            host = urlsplit(request.url).hostname or ""
+            if not request.url.startswith(("data:", "blob:")) and host not in LOOPBACK:
+                found.blocked.append(request.url)
 
-        context.route("**/*", only_loopback)
+        context.on("request", record_other_hosts)
         try:
             yield found
         finally:

@@ -137,6 +137,7 @@ def test_a_person_signs_in_with_a_device_code_then_with_pkce_in_jupyterlab(lab, 
     megan = emu.user("megan")
     tab.locator(f"input[name=user][value='{megan.upn}']").check()
     tab.get_by_role("button", name="Next").click()
+    expect(tab.get_by_role("heading", name="You're signed in")).to_be_visible()
     tab.close()
 
     card = device_cell.locator('.authsome-Card[data-key="microsoft/default"]')
@@ -165,6 +166,7 @@ def test_a_person_signs_in_with_a_device_code_then_with_pkce_in_jupyterlab(lab, 
     tab.locator(f"input[name=user][value='{adele.upn}']").check()
     tab.get_by_role("button", name="Accept").click()
     expect(pkce_cell.locator(".authsome-Card")).to_contain_text(adele.upn)
+    tab.wait_for_load_state()  # the callback's own page, before the tab goes
     assert re.match(r"http://localhost:\d+/(authsome/)?callback", tab.url), tab.url  # came back
     tab.close()
     expect(pkce_cell.locator(".authsome-pkce")).to_have_count(0)
