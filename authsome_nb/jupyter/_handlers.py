@@ -2,6 +2,7 @@
 
 ``GET    /authsome/api/connections``                        every connection, never a token
 ``DELETE /authsome/api/connections/<provider>/<connection>`` sign out
+``GET    /authsome/api/providers``                          what the sign-in form offers
 ``POST   /authsome/api/login``                              start a device-code sign-in
 ``GET    /authsome/api/login/<id>``                         its code, status and outcome
 ``DELETE /authsome/api/login/<id>``                         cancel it
@@ -21,6 +22,7 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from .._providers import Provider, list_providers
 from ..errors import AuthsomeError, ConfigurationError
 from ..flows import _pending
 from ..flows._loopback import result_page
@@ -81,6 +83,29 @@ class ConnectionHandler(_AuthsomeAPI):
             raise web.HTTPError(404, "%s", f"No connection {provider}/{connection} in this store")
         self.set_status(204)
         self.finish()
+
+
+class ProvidersHandler(_AuthsomeAPI):
+    """Every provider defined as data, bundled or the user's, for the sidebar's picker."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            found = await asyncio.to_thread(list_providers, self.state.home)
+        except AuthsomeError as exc:  # e.g. a malformed override: its file and line, said
+            raise web.HTTPError(500, "%s", str(exc)) from None
+        self.reply({"providers": [_offer(p) for p in found]})
+
+
+def _offer(provider: Provider) -> dict[str, Any]:
+    """What the form needs to offer a provider; the sidebar's sign-in is a device code."""
+    oauth = provider.oauth
+    return {
+        "name": provider.name, "display_name": provider.display_name,
+        "services": list(provider.services),
+        "device_code": bool(oauth and oauth.supports_device_code),
+    }
 
 
 class LoginHandler(_AuthsomeAPI):
@@ -175,6 +200,7 @@ def routes(base_url: str) -> list[tuple[str, type]]:
     return [
         (at("authsome/api/connections"), ConnectionsHandler),
         (at("authsome/api/connections/([^/]+)/([^/]+)"), ConnectionHandler),
+        (at("authsome/api/providers"), ProvidersHandler),
         (at("authsome/api/login"), LoginHandler),
         (at("authsome/api/login/([^/]+)"), LoginJobHandler),
         (at("authsome/callback"), CallbackHandler),

@@ -42,6 +42,14 @@ export interface ILoginJob {
   outcome: string | null;
 }
 
+/** A provider defined as data, as the sign-in form offers it. */
+export interface IProvider {
+  name: string;
+  display_name: string;
+  services: string[];
+  device_code: boolean; // the sidebar's sign-in is a device code
+}
+
 export interface ISignInRequest {
   provider?: string;
   connection?: string;
@@ -79,6 +87,11 @@ function segment(value: string): string {
 export async function listConnections(): Promise<IConnection[]> {
   const data = await call<{ connections: IConnection[] }>('connections');
   return data.connections;
+}
+
+export async function listProviders(): Promise<IProvider[]> {
+  const data = await call<{ providers: IProvider[] }>('providers');
+  return data.providers;
 }
 
 export async function signOut(provider: string, connection: string): Promise<void> {

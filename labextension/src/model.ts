@@ -15,14 +15,22 @@ import {
   cancelSignIn,
   IConnection,
   ILoginJob,
+  IProvider,
   ISignInRequest,
   listConnections,
+  listProviders,
   signInStatus,
   signOut,
   startSignIn
 } from './api';
 
 const JOB_POLL_MS = 1000;
+const MICROSOFT: IProvider = {
+  name: 'microsoft',
+  display_name: 'Microsoft',
+  services: ['outlook', 'teams'],
+  device_code: true
+};
 const SUCCESS_SHOWN_MS = 8000;
 
 export function isRunning(job: ILoginJob | null): boolean {
@@ -84,6 +92,27 @@ export class ConnectionsModel {
       return undefined;
     }
     return this._connections.find(c => c.key === key) ?? null;
+  }
+
+  /** The providers a sign-in may use (Microsoft alone until the server said more). */
+  get providers(): readonly IProvider[] {
+    return this._providers;
+  }
+
+  /** Why the providers could not be listed (e.g. a malformed definition), or null. */
+  get providersError(): string | null {
+    return this._providersError;
+  }
+
+  /** Ask the server which providers are defined (bundled, and the user's own files). */
+  async loadProviders(): Promise<void> {
+    try {
+      this._providers = await listProviders();
+      this._providersError = null;
+    } catch (error) {
+      this._providersError = messageOf(error);
+    }
+    this._changed.emit();
   }
 
   /** Why the last fetch failed, or null. */
@@ -241,5 +270,7 @@ export class ConnectionsModel {
   private _job: ILoginJob | null = null;
   private _loaded = false;
   private _poll: Poll;
+  private _providers: IProvider[] = [MICROSOFT];
+  private _providersError: string | null = null;
   private _stale = false;
 }

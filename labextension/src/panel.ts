@@ -1,12 +1,13 @@
 /**
  * The "Connections" sidebar: every provider/connection with account, tenant, scopes and
- * expiry; sign out; and a device-code sign-in run by the server, whose code and link are
- * shown right here (the browser that shows JupyterLab is where the user is).
+ * expiry; sign out; and a device-code sign-in run by the server, for any provider defined
+ * as data that offers one, whose code and link are shown right here (the browser that
+ * shows JupyterLab is where the user is).
  */
 import { Clipboard, Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { IConnection, ILoginJob } from './api';
+import { IConnection, ILoginJob, IProvider } from './api';
 import { describeToken, h, safeLink } from './dom';
 import { keyIcon } from './icon';
 import { ConnectionsModel, isRunning } from './model';
@@ -24,7 +25,10 @@ export class ConnectionsPanel extends Widget {
     this.title.caption = 'Connections (authsome_nb)';
 
     const refresh = h('button', { class: `${BUTTON} authsome-Refresh` }, 'Refresh');
-    refresh.addEventListener('click', () => void this.model.refresh());
+    refresh.addEventListener('click', () => {
+      void this.model.refresh();
+      void this.model.loadProviders();
+    });
     this._jobArea = h('section', { class: 'authsome-Job', 'aria-live': 'polite' });
     this._list = h('section', { class: 'authsome-List', 'aria-label': 'Connections' });
     this.node.append(
@@ -36,6 +40,7 @@ export class ConnectionsPanel extends Widget {
     model.changed.connect(this._render, this);
     this._timer = window.setInterval(() => this._renderList(), TICK_MS);
     this._render();
+    void model.loadProviders();
   }
 
   readonly model: ConnectionsModel;
@@ -47,38 +52,77 @@ export class ConnectionsPanel extends Widget {
   }
 
   private _signInForm(): HTMLElement {
+    this._provider = h('select', { class: 'jp-mod-styled', name: 'provider' });
+    this._provider.addEventListener('change', () => this._renderServices());
     const connection = h('input', {
       class: 'jp-mod-styled',
       name: 'connection',
       placeholder: 'default'
     });
-    const services = h('input', {
-      class: 'jp-mod-styled',
-      name: 'services',
-      placeholder: 'e.g. outlook,teams'
-    });
+    this._services = h('input', { class: 'jp-mod-styled', name: 'services' });
+    this._providersError = h('p', { class: 'authsome-Error', hidden: true });
     this._submit = h('button', { class: `${BUTTON} jp-mod-accept`, type: 'submit' }, 'Sign in');
     const form = h(
       'form',
       { class: 'authsome-SignIn' },
-      h('h3', {}, 'Sign in to Microsoft'),
+      h('h3', {}, 'New sign-in'),
+      h('label', {}, 'Provider', this._provider),
+      this._providersError,
       h('label', {}, 'Connection', connection),
-      h('label', {}, 'Services', services),
+      h('label', {}, 'Services', this._services),
       h('p', { class: 'authsome-Hint' }, 'A device code: you approve it in any browser.'),
       this._submit
     );
     form.addEventListener('submit', event => {
       event.preventDefault();
       void this.model.signIn({
-        provider: 'microsoft',
+        provider: this._provider.value || 'microsoft',
         connection: connection.value.trim() || 'default',
-        services: services.value.trim() || undefined
+        services: this._services.value.trim() || undefined
       });
     });
     return form;
   }
 
+  /** The picker: providers with a device code can be chosen; the others say where to go. */
+  private _renderProviders(): void {
+    const offered = this.model.providers;
+    const names = offered.map(p => `${p.name}:${p.device_code}`).join(' ');
+    if (names !== this._offered) {
+      this._offered = names;
+      const chosen = this._provider.value || 'microsoft';
+      this._provider.replaceChildren(...offered.map(p => this._option(p)));
+      const keep = offered.find(p => p.name === chosen && p.device_code);
+      this._provider.value = keep ? chosen : offered.find(p => p.device_code)?.name ?? '';
+      this._renderServices();
+    }
+    const error = this.model.providersError;
+    this._providersError.hidden = !error;
+    this._providersError.textContent = error ? `Could not list the providers: ${error}` : '';
+  }
+
+  private _option(p: IProvider): HTMLOptionElement {
+    const label = p.device_code
+      ? `${p.display_name} (${p.name})`
+      : `${p.display_name} (${p.name}): no device code, sign in from a notebook`;
+    return h('option', { value: p.name, disabled: !p.device_code }, label);
+  }
+
+  /** The services field names the chosen provider's presets, or stands aside if it has none. */
+  private _renderServices(): void {
+    const provider = this.model.providers.find(p => p.name === this._provider.value);
+    const services = provider?.services ?? [];
+    this._services.disabled = services.length === 0;
+    this._services.placeholder = services.length
+      ? `e.g. ${services.slice(0, 2).join(',')}`
+      : 'none defined for this provider';
+    if (this._services.disabled) {
+      this._services.value = '';
+    }
+  }
+
   private _render(): void {
+    this._renderProviders();
     this._renderList();
     this._renderJob(this.model.job);
     if (this._submit) {
@@ -203,6 +247,10 @@ export class ConnectionsPanel extends Widget {
 
   private _jobArea: HTMLElement;
   private _list: HTMLElement;
+  private _offered = '';
+  private _provider!: HTMLSelectElement;
+  private _providersError!: HTMLElement;
+  private _services!: HTMLInputElement;
   private _submit: HTMLButtonElement | null = null;
   private _timer: number;
 }

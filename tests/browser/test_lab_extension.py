@@ -76,6 +76,12 @@ def lab(built_extension, tmp_path_factory):
     )
     with Emulator() as emu, pytest.MonkeyPatch.context() as monkeypatch:
         emu.write_provider_override(home)
+        emu.github.write_provider_override(home)  # GitHub's stand-in: a provider defined as data
+        emu.github.configure(device_interval=1)
+        (home / "providers" / "acme.json").write_text(json.dumps({  # the user's own, PKCE only
+            "display_name": "Acme", "client_id": "acme-app",
+            "oauth": {"authorization_url": "https://acme.example/a",
+                      "token_url": "https://acme.example/t"}}))
         for name, value in {
             **emu.environ(home),
             "AUTHSOME_NB_KEY": base64.b64encode(os.urandom(32)).decode(),
@@ -97,7 +103,8 @@ def page(lab):
     with loopback_browser(viewport={"width": 1280, "height": 760}) as browser:
         page = browser.context.new_page()
         page.set_default_timeout(30_000)
-        page.goto(f"{server.url}lab?token={server.token}")
+        # A fresh workspace each time: JupyterLab restores the last test's open sidebar otherwise.
+        page.goto(f"{server.url}lab?reset&token={server.token}")
         page.locator(".jp-Launcher").wait_for()
         _widen_left_sidebar(page, 90)
         yield page
@@ -190,4 +197,46 @@ def test_sign_in_from_the_sidebar_see_the_account_everywhere_and_sign_out(lab, p
         page.locator(".jp-Dialog").get_by_role("button", name="Sign out").click()
         expect(card).to_have_count(0)
     expect(status).to_have_text("Not signed in")
+    assert Session(server.home).connections() == []
+
+
+def test_the_sidebar_signs_in_to_any_provider_that_offers_a_device_code(lab, page, tmp_path):
+    emu, server = lab
+    github = emu.github
+    expect = playwright_api.expect
+    page.locator('.jp-SideBar [data-id="authsome-nb-connections"]').click()
+    panel = page.locator("#authsome-nb-connections")
+    picker = panel.locator("select[name=provider]")
+    expect(picker.locator("option")).to_have_text([
+        "Acme (acme): no device code, sign in from a notebook", "GitHub (github)",
+        "Google (google)", "Microsoft (microsoft)"])
+    expect(picker).to_have_value("microsoft")
+    expect(picker.locator("option[value=acme]")).to_be_disabled()
+    services = panel.locator("input[name=services]")
+    expect(services).to_have_attribute("placeholder", "e.g. outlook,calendar")
+
+    picker.select_option("github")
+    expect(services).to_have_attribute("placeholder", "e.g. repos,public")
+    panel.get_by_role("button", name="Sign in").click()
+    code = panel.locator(".authsome-UserCode")
+    expect(code).to_be_visible()
+    user_code = code.inner_text().strip()
+    assert user_code in github.pending_user_codes()
+    assert user_code not in emu.pending_user_codes()  # GitHub's, not Microsoft's
+    expect(panel.locator(".authsome-Job")).to_contain_text("To sign in github/default, open")
+    expect(panel.locator(".authsome-Job a")).to_have_attribute(
+        "href", f"{github.base}/login/device")
+    _shot(page, tmp_path, "github-device-code")
+
+    github.approve(user_code, "megan")
+    card = panel.locator('.authsome-Connection[data-key="github/default"]')
+    expect(card).to_contain_text(github.login_of("megan"))
+    expect(card).to_contain_text("repo read:user")
+    expect(card).to_contain_text("does not expire")
+    expect(page.locator(".authsome-Status")).to_have_text(github.login_of("megan"))
+    assert Session(server.home).token("github").scopes == ("repo", "read:user")
+
+    card.get_by_role("button", name="Sign out").click()
+    page.locator(".jp-Dialog").get_by_role("button", name="Sign out").click()
+    expect(card).to_have_count(0)
     assert Session(server.home).connections() == []

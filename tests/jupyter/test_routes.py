@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import os
 import time
 
@@ -134,3 +135,31 @@ def test_any_authsome_error_is_a_message_not_only_a_store_error(jupyter, start_j
         reply = http.get("authsome/api/connections")
     assert reply.status_code == 500 and "Traceback" not in reply.text
     assert "AUTHSOME_NB_KEY is not base64 of 32 bytes" in reply.json()["message"]
+
+
+def test_the_sign_in_form_is_offered_every_provider_defined_as_data(jupyter):
+    providers = jupyter.home / "providers"
+    providers.mkdir(mode=0o700, exist_ok=True)
+    acme = providers / "acme.json"  # the user's own: PKCE only, no device code
+    acme.write_text(json.dumps({"name": "acme", "display_name": "Acme", "oauth": {
+        "authorization_url": "https://acme.example/a", "token_url": "https://acme.example/t"}}))
+    try:
+        with jupyter.client() as http:
+            reply = http.get("authsome/api/providers")
+            assert reply.status_code == 200 and reply.headers["Cache-Control"] == "no-store"
+            offered = {p["name"]: p for p in reply.json()["providers"]}
+            assert {"microsoft", "github", "google", "acme"} <= offered.keys()
+            microsoft = offered["microsoft"]
+            assert microsoft["device_code"] and microsoft["services"][:2] == ["outlook", "calendar"]
+            assert offered["github"]["device_code"] and offered["google"]["device_code"]
+            assert offered["acme"] == {"name": "acme", "display_name": "Acme", "services": [],
+                                       "device_code": False}
+            with jupyter.client(token=False) as anonymous:
+                assert anonymous.get("authsome/api/providers").status_code == 403
+
+            acme.write_text('{"name": "acme", "oauth": {"authorization_url": 7}}')
+            broken = http.get("authsome/api/providers")
+        assert broken.status_code == 500 and "Traceback" not in broken.text
+        assert "acme.json" in broken.json()["message"]
+    finally:
+        acme.unlink()
