@@ -285,8 +285,8 @@ class GraphClient:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        gate = (mailbox_gate((str(self.session.home), self.provider.name, self.connection),
-                             self.concurrency)
+        gate = (mailbox_gate(self.session.home, self.provider.name, self.connection,
+                             self.concurrency).slot()
                 if touches_mailbox(url) else nullcontext())
         if params:  # httpx would replace the URL's own query (/me/calendarView?start…) with them
             url = str(httpx.URL(url).copy_merge_params(params))

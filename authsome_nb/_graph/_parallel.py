@@ -5,9 +5,11 @@ asks for ``@odata.count``, and the remaining pages are then known in advance
 (``$skip=1000&$top=1000``, ``$skip=2000``…), so they can be asked for side by side instead of
 waiting for each ``@odata.nextLink``.  Outlook refuses a fifth request in flight against one
 mailbox (429 ``MailboxConcurrency``,
-https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits): a listing
-uses at most ``concurrency`` workers (4 by default), and every Outlook request of a connection
-in this process passes one shared gate of that size, so two listings at once stay within it too.
+https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits), whichever
+process sends it: a listing uses at most ``concurrency`` workers (4 by default), and every
+Outlook request of a connection passes one gate of that size shared by all the user's kernels
+(slot files under ``$AUTHSOME_NB_HOME/gates/``), so two listings at once, in one kernel or in
+two, stay within it too.
 
 Rows come out in Graph's order, each once: pages are yielded in offset order, and an id already
 seen (mail that arrived during the listing shifts the offsets) is skipped.  A page still carrying
@@ -18,27 +20,42 @@ page, so a retry neither loses nor repeats a row.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import deque
 from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, suppress
+from pathlib import Path
 from typing import Any
 
+from .._home import ensure_private_dir
+from ..errors import AuthsomeError
+from ..store._lock import InterProcessSlots
 from ._paging import GetJson, Page, is_collection, iterate_pages, odata_count
 from ._progress import SILENT, Progress, Tally, progress_bar
 
 DEFAULT_CONCURRENCY = 4  # Outlook's requests in flight per mailbox
-_gates: dict[tuple[Any, ...], threading.BoundedSemaphore] = {}
+GATES_DIR = "gates"
+_gates: dict[tuple[Any, ...], InterProcessSlots] = {}
 _gates_lock = threading.Lock()
 
 
-def mailbox_gate(key: tuple[Any, ...], size: int) -> threading.BoundedSemaphore:
-    """The process-wide gate for one mailbox (``key``: home, provider, connection) and size."""
+def mailbox_gate(home: Path, provider: str, connection: str, size: int) -> InterProcessSlots:
+    """The gate of one connection's mailbox, of ``size`` slots, shared by the user's kernels.
+
+    Made once per process; its slot files are named by a hash of the connection, so a kernel
+    asking for fewer slots (``concurrency=2``) shares the first ones with the others.
+    """
+    key = (str(home), provider, connection, size)
     with _gates_lock:
-        gate = _gates.get((*key, size))
+        gate = _gates.get(key)
         if gate is None:
-            gate = _gates[(*key, size)] = threading.BoundedSemaphore(size)
+            folder = home / GATES_DIR
+            with suppress(AuthsomeError):  # no shared slots then: this process keeps to size
+                ensure_private_dir(folder, within=home)
+            name = hashlib.sha256(f"{provider}/{connection}".encode()).hexdigest()[:16]
+            gate = _gates[key] = InterProcessSlots(folder, name, size)
         return gate
 
 

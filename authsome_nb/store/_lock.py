@@ -1,4 +1,4 @@
-"""An exclusive lock between processes that dies with its holder.
+"""Locks between processes that die with their holder: one holder, or a few.
 
 ``flock`` (``msvcrt.locking`` on Windows) on an open file: the kernel releases it when the
 process exits or is killed, so there is never a stale "lock file exists" to clean up (the
@@ -13,6 +13,8 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .._disk_errors import write_failure
@@ -96,3 +98,77 @@ class InterProcessLock:
             time.sleep(delay)
             delay = min(delay * 2, 0.005)  # short: a waiter should notice a release at once
         return fd
+
+
+class InterProcessSlots:
+    """At most ``size`` holders at once across every process: ``with slots.slot():``.
+
+    A counting semaphore between processes, made of ``size`` files locked like
+    :class:`InterProcessLock`: a holder owns whichever file it could lock, so a killed
+    process frees its slot at once.  A thread semaphore in front admits no more threads of
+    this process than there are slots, and each file's descriptor serves one thread at a
+    time (``flock`` would let two threads of one descriptor both "hold" it).
+
+    A slot is a courtesy to a server that counts (Outlook's requests in flight per mailbox),
+    not a guard for data: after ``patience`` seconds without one (another process stopped
+    while holding it), the holder goes ahead unslotted rather than wait forever, and the
+    server's refusal, if any, is retried by the caller.  Folders or files that cannot be made
+    leave the thread semaphore alone in charge.
+    """
+
+    def __init__(self, folder: Path, name: str, size: int, *, patience: float = 120.0) -> None:
+        if size < 1:
+            raise ValueError("size must be at least 1")
+        self.paths = [folder / f"{name}.{i}" for i in range(size)]
+        self.patience = patience
+        self._threads = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._fds: list[int | None] | None = None  # opened on first use
+        self._busy = [False] * size  # taken by a thread of this process
+
+    @contextmanager
+    def slot(self) -> Iterator[int | None]:
+        """Hold one slot for the ``with`` body; yields its index (None: none was to be had)."""
+        with self._threads:
+            index = self._claim()
+            try:
+                yield index
+            finally:
+                if index is not None:
+                    self._release(index)
+
+    def _claim(self) -> int | None:
+        deadline = time.monotonic() + self.patience
+        delay = 0.001
+        while True:
+            with self._lock:
+                fds = self._open()
+                if not any(fd is not None for fd in fds):
+                    return None  # nothing to lock with: this process's semaphore only
+                for index, fd in enumerate(fds):
+                    if fd is not None and not self._busy[index] and _try_lock(fd):
+                        self._busy[index] = True
+                        return index
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.02)  # others' requests take tens of ms and more
+
+    def _release(self, index: int) -> None:
+        with self._lock:
+            fd = self._fds[index] if self._fds else None
+            if fd is not None:
+                _unlock(fd)
+            self._busy[index] = False
+
+    def _open(self) -> list[int | None]:
+        if self._fds is None:
+            self._fds = []
+            for path in self.paths:
+                try:
+                    fd: int | None = os.open(
+                        path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+                except OSError:
+                    fd = None
+                self._fds.append(fd)
+        return self._fds

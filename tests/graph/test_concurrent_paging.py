@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +68,38 @@ def test_two_listings_at_once_share_the_mailboxs_four_slots(big):
         thread.join()
     assert errors == []
     assert big.mailbox_stats["peak"] <= 4 and big.mailbox_stats["refused"] == 0
+
+
+KERNEL = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    import authsome_nb as an
+    graph = an.graph(progress=False)
+    graph.get("/me")  # signed in and warm: the listing below is all that is timed
+    print("ready", flush=True)
+    go = Path(sys.argv[1])
+    while not go.exists():
+        time.sleep(0.005)
+    frame = graph.frame("/me/messages", select="id", page_size=50)
+    print(len(frame), frame["id"].nunique(), flush=True)
+""")
+
+
+def test_two_kernels_listing_at_once_share_the_mailboxs_four_slots(big, tmp_path):
+    go = tmp_path / "go"
+    kernels = [subprocess.Popen([sys.executable, "-c", KERNEL, str(go)], text=True,
+                                stdout=subprocess.PIPE, cwd=Path(__file__).parent)
+               for _ in range(2)]
+    for kernel in kernels:
+        assert kernel.stdout.readline().strip() == "ready"
+    big.reset_counters()
+    go.touch()  # both start their 50 requests together
+    answers = [kernel.communicate(timeout=120)[0].split() for kernel in kernels]
+    assert answers == [["2500", "2500"], ["2500", "2500"]]
+    stats = big.mailbox_stats
+    assert stats["peak"] == 4 and stats["refused"] == 0  # 4 in flight, never 8
+    assert big.count("graph", status=429) == 0
+    assert big.count("graph", path="/v1.0/me/messages") == 100
 
 
 def test_refusals_and_throttling_are_retried_without_losing_or_repeating_a_row(big):
