@@ -69,8 +69,7 @@ def handle(state: EmulatorState, google: Google, request: Request) -> Response:
             "jwks_uri": f"{issuer}/oauth2/v3/certs",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
-            # The emulator's own key signs (Google's are RS256): a client must follow discovery.
-            "id_token_signing_alg_values_supported": ["ES256"],
+            "id_token_signing_alg_values_supported": [_jwt.ALGORITHM],  # RS256, as Google's
             "scopes_supported": ["openid", "email", "profile"],
             "code_challenge_methods_supported": ["plain", "S256"],
             "grant_types_supported": ["authorization_code", "refresh_token", DEVICE_GRANT],

@@ -38,7 +38,7 @@ def openid_configuration(state: EmulatorState, request: Request, segment: str) -
         "jwks_uri": f"{base}/discovery/v2.0/keys",
         "response_modes_supported": ["query", "fragment", "form_post"],
         "subject_types_supported": ["pairwise"],
-        "id_token_signing_alg_values_supported": ["ES256"],
+        "id_token_signing_alg_values_supported": [_jwt.ALGORITHM],  # RS256, as Microsoft's
         "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
         "issuer": f"{state.url}/{issuer_tenant}/v2.0",

@@ -1,8 +1,12 @@
-"""JWT-shaped tokens: base64url JSON header and payload, signed ES256.
+"""JWT-shaped tokens: base64url JSON header and payload, signed RS256.
 
-MSAL only decodes the id_token payload, and Graph validates our access tokens by lookup in
-the emulator's registry; the signature is still real (published at ``jwks_uri``) so other
-clients that do verify id_tokens can point at the emulator too.
+RS256 with an RSA key published as a JWKS is what both Microsoft's identity platform
+(https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-tokens) and
+Google (https://developers.google.com/identity/openid-connect/openid-connect#validatinganidtoken)
+sign with, and what their discovery documents announce.  MSAL only decodes the id_token payload,
+and Graph validates our access tokens by lookup in the emulator's registry; the signature is
+still real (published at ``jwks_uri``), so the generic engine's id_token check and any other
+client that verifies can point at the emulator too.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ import threading
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+ALGORITHM = "RS256"
 _LOCK = threading.Lock()
-_KEY: ec.EllipticCurvePrivateKey | None = None
+_KEY: rsa.RSAPrivateKey | None = None
 
 
 def b64url(data: bytes) -> str:
@@ -33,26 +37,30 @@ def b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _signing_key() -> ec.EllipticCurvePrivateKey:
+def _signing_key() -> rsa.RSAPrivateKey:
     global _KEY
     with _LOCK:
-        if _KEY is None:
-            _KEY = ec.generate_private_key(ec.SECP256R1())
+        if _KEY is None:  # one per process, made on first use (~0.1 s)
+            _KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         return _KEY
+
+
+def _uint(value: int) -> bytes:
+    return value.to_bytes((value.bit_length() + 7) // 8, "big")
 
 
 def key_id() -> str:
     numbers = _signing_key().public_key().public_numbers()
-    return b64url(hashlib.sha256(numbers.x.to_bytes(32, "big")).digest()[:12])
+    return b64url(hashlib.sha256(_uint(numbers.n)).digest()[:12])
 
 
 def encode(payload: dict[str, Any]) -> str:
-    """Sign ``payload`` as a compact JWS (ES256, raw r||s signature as JOSE wants)."""
-    header = {"typ": "JWT", "alg": "ES256", "kid": key_id()}
+    """Sign ``payload`` as a compact JWS (RS256: RSASSA-PKCS1-v1_5 with SHA-256)."""
+    header = {"typ": "JWT", "alg": ALGORITHM, "kid": key_id()}
     signing_input = f"{b64url_json(header)}.{b64url_json(payload)}"
-    der = _signing_key().sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256()))
-    r, s = decode_dss_signature(der)
-    return f"{signing_input}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+    signature = _signing_key().sign(signing_input.encode("ascii"), padding.PKCS1v15(),
+                                    hashes.SHA256())
+    return f"{signing_input}.{b64url(signature)}"
 
 
 def decode_payload(token: str) -> dict[str, Any]:
@@ -63,6 +71,6 @@ def decode_payload(token: str) -> dict[str, Any]:
 def jwks() -> dict[str, Any]:
     numbers = _signing_key().public_key().public_numbers()
     return {"keys": [{
-        "kty": "EC", "use": "sig", "alg": "ES256", "crv": "P-256", "kid": key_id(),
-        "x": b64url(numbers.x.to_bytes(32, "big")), "y": b64url(numbers.y.to_bytes(32, "big")),
+        "kty": "RSA", "use": "sig", "alg": ALGORITHM, "kid": key_id(),
+        "n": b64url(_uint(numbers.n)), "e": b64url(_uint(numbers.e)),
     }]}

@@ -10,8 +10,7 @@ import requests
 from authsome_nb_emulator import Emulator
 from authsome_nb_emulator._jwt import b64url_decode, decode_payload
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .helpers import device_sign_in
 
@@ -40,17 +39,20 @@ def test_msal_can_use_the_emulators_instance_discovery(emu: Emulator) -> None:
     assert app.acquire_token_silent(["User.Read"], account=app.get_accounts()[0])
 
 
-def test_id_tokens_verify_against_the_published_keys(emu: Emulator,
-                                                     identity: httpx.Client) -> None:
+def test_id_tokens_are_rs256_and_verify_against_the_published_keys(emu: Emulator,
+                                                                   identity: httpx.Client) -> None:
+    config = identity.get("/common/v2.0/.well-known/openid-configuration").json()
+    assert config["id_token_signing_alg_values_supported"] == ["RS256"]  # as Microsoft's says
     id_token = device_sign_in(emu, ["User.Read"])["id_token"]
+    header = json.loads(b64url_decode(id_token.split(".")[0]))
     key = identity.get("/common/discovery/v2.0/keys").json()["keys"][0]
-    public = ec.EllipticCurvePublicNumbers(
-        int.from_bytes(b64url_decode(key["x"]), "big"),
-        int.from_bytes(b64url_decode(key["y"]), "big"), ec.SECP256R1()).public_key()
+    assert (header["alg"], header["kid"]) == ("RS256", key["kid"]) and key["kty"] == "RSA"
+    public = rsa.RSAPublicNumbers(int.from_bytes(b64url_decode(key["e"]), "big"),
+                                  int.from_bytes(b64url_decode(key["n"]), "big")).public_key()
+    assert public.key_size == 2048
     signing_input, _, signature = id_token.rpartition(".")
-    raw = b64url_decode(signature)
-    der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
-    public.verify(der, signing_input.encode(), ec.ECDSA(hashes.SHA256()))  # raises if forged
+    public.verify(b64url_decode(signature), signing_input.encode(), padding.PKCS1v15(),
+                  hashes.SHA256())  # raises if forged
 
 
 def test_tokens_carry_the_claims_clients_read(emu: Emulator) -> None:

@@ -77,4 +77,6 @@ def test_google_discovery_names_itself_the_issuer(emu, http):
     google = emu.google
     document = http.get(f"{google.base}/.well-known/openid-configuration").json()
     assert document["issuer"] == google.base
-    assert http.get(document["jwks_uri"]).json()["keys"][0]["kty"] == "EC"
+    assert document["id_token_signing_alg_values_supported"] == ["RS256"]  # as Google's says
+    key = http.get(document["jwks_uri"]).json()["keys"][0]
+    assert (key["kty"], key["alg"]) == ("RSA", "RS256")
