@@ -283,7 +283,7 @@ class Session:
             authority=authority,
             scopes=list(wanted),
             flow=flow,
-            supports_device_code=bool(definition.oauth and definition.oauth.supports_device_code),
+            supports_device_code=definition.offers_device_code,
             client_secret=secret,
             open_browser=open_browser,
             timeout=timeout,

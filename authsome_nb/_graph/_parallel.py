@@ -86,12 +86,7 @@ def parallel_pages(get_json: GetJson, url: str, query: dict[str, str], *, page: 
         if not more:
             return
         if target is None:  # no count: one nextLink after another
-            rest = iterate_pages(get_json, link, None,
-                                 rows=None if rows is None else rows - fetched, progress=False)
-            for later in rest:
-                fresh = _unseen(later.items, seen)
-                bar.update(len(fresh))
-                yield Page(fresh, is_collection=True)
+            yield from _follow(get_json, link, None if rows is None else rows - fetched, seen, bar)
             return
         grown = None
         # closing(): a caller that stops early (pages().close()) cancels the pages not yet asked
@@ -103,13 +98,9 @@ def parallel_pages(get_json: GetJson, url: str, query: dict[str, str], *, page: 
                 grown = body.get("@odata.nextLink") if isinstance(body, dict) else None
                 bar.update(len(fresh))
                 yield Page(fresh, is_collection=True)
-        if grown and (rows is None or fetched < rows):
-            rest = iterate_pages(get_json, grown, None,
-                                 rows=None if rows is None else rows - fetched, progress=False)
-            for later in rest:
-                fresh = _unseen(later.items, seen)
-                bar.update(len(fresh))
-                yield Page(fresh, is_collection=True)
+        if grown and (rows is None or fetched < rows):  # the collection grew meanwhile
+            yield from _follow(get_json, grown, None if rows is None else rows - fetched, seen,
+                               bar)
     finally:
         bar.close()
 
@@ -142,6 +133,15 @@ def _side_by_side(get_json: GetJson, url: str, query: dict[str, str], page: int,
         for future in pending:
             future.cancel()
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _follow(get_json: GetJson, link: str, rows: int | None, seen: set[Any],
+            bar: Progress) -> Iterator[Page]:
+    """The rest by nextLink, one page after another: rows not seen yet, counted on ``bar``."""
+    for later in iterate_pages(get_json, link, None, rows=rows, progress=False):
+        fresh = _unseen(later.items, seen)
+        bar.update(len(fresh))
+        yield Page(fresh, is_collection=True)
 
 
 def _unseen(items: list[dict[str, Any]], seen: set[Any]) -> list[dict[str, Any]]:

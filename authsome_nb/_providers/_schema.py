@@ -67,10 +67,20 @@ class Provider:
     account_scopes: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
-        flows = ["pkce" if self.oauth and self.oauth.pkce else None,
-                 "device code" if self.oauth and self.oauth.supports_device_code else None]
-        shown = ", ".join(f for f in flows if f) or self.auth_type
+        shown = ", ".join(self.sign_in_flows) or self.auth_type
         return f"<Provider {self.name} ({self.display_name}): {shown}; api {self.api_url or '-'}>"
+
+    @property
+    def offers_device_code(self) -> bool:
+        """Whether the definition has a device-code endpoint (what a remote sign-in needs)."""
+        return bool(self.oauth and self.oauth.supports_device_code)
+
+    @property
+    def sign_in_flows(self) -> tuple[str, ...]:
+        """The interactive sign-ins the definition offers, as listings name them."""
+        offered = (("pkce", bool(self.oauth and self.oauth.pkce)),
+                   ("device code", self.offers_device_code))
+        return tuple(name for name, on in offered if on)
 
     @property
     def authority(self) -> str:

@@ -100,12 +100,8 @@ class ProvidersHandler(_AuthsomeAPI):
 
 def _offer(provider: Provider) -> dict[str, Any]:
     """What the form needs to offer a provider; the sidebar's sign-in is a device code."""
-    oauth = provider.oauth
-    return {
-        "name": provider.name, "display_name": provider.display_name,
-        "services": list(provider.services),
-        "device_code": bool(oauth and oauth.supports_device_code),
-    }
+    return {"name": provider.name, "display_name": provider.display_name,
+            "services": list(provider.services), "device_code": provider.offers_device_code}
 
 
 class LoginHandler(_AuthsomeAPI):

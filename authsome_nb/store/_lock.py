@@ -80,7 +80,7 @@ class InterProcessLock:
 
     def _acquire(self) -> int:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            fd = _open_lock_file(self.path)
         except OSError as exc:
             raise write_failure(exc, self.path) from None
         deadline = time.monotonic() + self.timeout
@@ -123,7 +123,7 @@ class InterProcessSlots:
         self.patience = patience
         self._threads = threading.BoundedSemaphore(size)
         self._lock = threading.Lock()
-        self._fds: list[int | None] | None = None  # opened on first use
+        self._fds = [_open_or_none(path) for path in self.paths]
         self._busy = [False] * size  # taken by a thread of this process
 
     @contextmanager
@@ -140,12 +140,11 @@ class InterProcessSlots:
     def _claim(self) -> int | None:
         deadline = time.monotonic() + self.patience
         delay = 0.001
+        if all(fd is None for fd in self._fds):
+            return None  # nothing to lock with: this process's semaphore only
         while True:
             with self._lock:
-                fds = self._open()
-                if not any(fd is not None for fd in fds):
-                    return None  # nothing to lock with: this process's semaphore only
-                for index, fd in enumerate(fds):
+                for index, fd in enumerate(self._fds):
                     if fd is not None and not self._busy[index] and _try_lock(fd):
                         self._busy[index] = True
                         return index
@@ -156,19 +155,19 @@ class InterProcessSlots:
 
     def _release(self, index: int) -> None:
         with self._lock:
-            fd = self._fds[index] if self._fds else None
+            fd = self._fds[index]
             if fd is not None:
                 _unlock(fd)
             self._busy[index] = False
 
-    def _open(self) -> list[int | None]:
-        if self._fds is None:
-            self._fds = []
-            for path in self.paths:
-                try:
-                    fd: int | None = os.open(
-                        path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-                except OSError:
-                    fd = None
-                self._fds.append(fd)
-        return self._fds
+
+def _open_lock_file(path: Path) -> int:
+    """The lock file's descriptor: created 0600, never through a symlink."""
+    return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+
+
+def _open_or_none(path: Path) -> int | None:
+    try:
+        return _open_lock_file(path)
+    except OSError:
+        return None

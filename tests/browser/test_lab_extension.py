@@ -69,11 +69,6 @@ def lab(built_extension, tmp_path_factory):
     extensions = workdir / "labextensions"
     extensions.mkdir()
     (extensions / "authsome-nb").symlink_to(built_extension, target_is_directory=True)
-    labconfig = workdir / "config" / "labconfig"  # no "get Jupyter news?" toast over the page
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
-    )
     with Emulator() as emu, pytest.MonkeyPatch.context() as monkeypatch:
         emu.write_provider_override(home)
         emu.github.write_provider_override(home)  # GitHub's stand-in: a provider defined as data

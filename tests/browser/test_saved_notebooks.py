@@ -14,7 +14,6 @@ are blocked.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -83,11 +82,6 @@ def reopened(tmp_path_factory):
     require_chromium()
     workdir = tmp_path_factory.mktemp("saved")
     home = workdir / "home"
-    labconfig = workdir / "config" / "labconfig"  # no "get Jupyter news?" toast over the page
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
-    )
     notebooks = workdir / "notebooks"
     notebooks.mkdir()
     with Emulator() as emu, pytest.MonkeyPatch.context() as monkeypatch:

@@ -8,7 +8,6 @@ them to ``docs/graph-progress-*.png``.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -37,11 +36,6 @@ CELLS = [
 def lab(tmp_path):
     require_chromium()
     home = tmp_path / "home"
-    labconfig = tmp_path / "config" / "labconfig"
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
-    )
     (tmp_path / "notebooks").mkdir()
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",

@@ -56,6 +56,11 @@ class JupyterProcess:
         self.runtime_dir = workdir / "runtime"
         for name in ("runtime", "config", "data", "notebooks"):
             (workdir / name).mkdir(parents=True, exist_ok=True)
+        if app == "jupyterlab":  # no "get Jupyter news?" toast over the page under test
+            labconfig = workdir / "config" / "labconfig"
+            labconfig.mkdir(exist_ok=True)
+            (labconfig / "page_config.json").write_text(json.dumps(
+                {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
         self.env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),

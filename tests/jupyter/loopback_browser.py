@@ -34,7 +34,7 @@ CHROMIUM_FLAGS = [
     # Only loopback names resolve; IP literals need no resolver and are recorded below.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # urlsplit().hostname drops the brackets
 
 
 def require_chromium() -> None:

@@ -15,7 +15,6 @@ to a non-loopback host is blocked, so nothing leaves the machine.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -47,11 +46,6 @@ CELLS = [
 def lab(tmp_path):
     require_chromium()
     home = tmp_path / "home"
-    labconfig = tmp_path / "config" / "labconfig"  # no "get Jupyter news?" toast over the page
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
-    )
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     notebook = nbformat.v4.new_notebook()

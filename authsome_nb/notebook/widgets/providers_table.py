@@ -11,15 +11,13 @@ _HEADERS = ("provider", "name", "flows", "api", "services", "sign-in", "defined 
 
 def _row(provider) -> tuple[str, ...]:
     oauth = provider.oauth
-    flows = [f for f, on in (("pkce", oauth and oauth.pkce),
-                             ("device code", oauth and oauth.supports_device_code)) if on]
     source = provider.sources[-1] if provider.sources else ""
     bundled = "/authsome_nb/_providers/" in source.replace("\\", "/")
     where = "bundled" if bundled else source
     return (
         provider.name,
         provider.display_name,
-        ", ".join(flows) or provider.auth_type,
+        ", ".join(provider.sign_in_flows) or provider.auth_type,
         provider.api_base or provider.api_url or "",
         ", ".join(provider.services),
         ("MSAL" if provider.is_microsoft else "OAuth 2.0" + (" / OIDC" if oauth and
