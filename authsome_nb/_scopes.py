@@ -7,24 +7,16 @@ resource prefix optional (:func:`scope_key`).
 
 ``offline_access`` (a refresh token), ``openid`` and ``profile`` are always requested — MSAL
 adds them itself and refuses to be handed them — so they are filtered out of what is asked
-for and of what is compared.  Custom scopes and presets are merged with ``User.Read``, which
-sign-in needs to read the profile (``/me``) — for other providers with the definition's
-``account_scopes`` (GitHub's ``read:user``).
+for and of what is compared.  Which scopes a sign-in asks a provider for is the provider's
+business (``_providers.resolve_scopes``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from .errors import ConfigurationError
-
-if TYPE_CHECKING:
-    from ._providers import Provider
 
 #: The OpenID Connect scopes MSAL adds by itself and refuses to be given.
 RESERVED_SCOPES = frozenset({"openid", "profile", "offline_access"})
-BASE_SCOPE = "User.Read"
 GRAPH_RESOURCE = "https://graph.microsoft.com/"
 
 
@@ -64,27 +56,3 @@ def dedupe(scopes: Iterable[str]) -> tuple[str, ...]:
 def covers(granted: Iterable[str], wanted: Iterable[str]) -> bool:
     """Whether every wanted scope is among the granted ones (reserved scopes ignored)."""
     return scope_keys(wanted) <= scope_keys(granted)
-
-
-def resolve_scopes(
-    provider: Provider,
-    scopes: str | Iterable[str] | None = None,
-    services: str | Iterable[str] | None = None,
-) -> tuple[str, ...]:
-    """The resource scopes to request (reserved OIDC scopes removed; MSAL adds them)."""
-    custom = split_scopes(scopes)
-    wanted_services = split_scopes(services)
-    if not custom and not wanted_services:
-        return dedupe(provider.resource_scopes())
-    chosen: list[str] = [BASE_SCOPE] if provider.is_microsoft else list(provider.account_scopes)
-    for name in wanted_services:
-        preset = provider.services.get(name.lower())
-        if preset is None:
-            known = ", ".join(sorted(provider.services)) or "none"
-            raise ConfigurationError(
-                f"Unknown service '{name}' for {provider.name}",
-                remedy=f"choose from: {known} (or pass scopes= directly)",
-            )
-        chosen.extend(preset)
-    chosen.extend(custom)
-    return dedupe(chosen)

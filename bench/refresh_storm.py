@@ -104,10 +104,10 @@ def main() -> dict:
                 open_browser=lambda url: emu.play_browser(url),
                 on_event=lambda e: None,
             )
-        record = EncryptedStore(home).data()["connections"]["microsoft/baseline"]
+        record = EncryptedStore(home).records()["microsoft/baseline"]
         cache_path = home / "msal_extensions_cache.json"
         cache_path.write_text(
-            json.dumps(record["msal_cache"])
+            json.dumps(dict(record.state.cache))
         )  # the same account, for the baseline
         emu.access_token_lifetime = 3600
         time.sleep(2.5)

@@ -67,8 +67,8 @@ def merged_msal_cache(home: Path) -> dict:
     from authsome_nb.store import EncryptedStore
 
     merged: dict[str, dict] = {}
-    for record in EncryptedStore(home).data()["connections"].values():
-        for section, items in record["msal_cache"].items():
+    for record in EncryptedStore(home).records().values():
+        for section, items in record.state.cache.items():
             merged.setdefault(section, {}).update(items)
     return merged
 

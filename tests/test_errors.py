@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from authsome_nb._token_errors import not_signed_in
 from authsome_nb.errors import GraphError, Step
+from authsome_nb.sources import not_signed_in
 
 
 def test_a_step_reads_as_python_and_as_the_magic():

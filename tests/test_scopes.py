@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from authsome_nb._providers import load_provider
-from authsome_nb._scopes import covers, resolve_scopes
+from authsome_nb._providers import load_provider, resolve_scopes
+from authsome_nb._scopes import covers
 from authsome_nb.errors import ConfigurationError
 
 

@@ -23,11 +23,13 @@ from ._auth import GraphAuth
 from ._client import GraphClient
 from ._frames import flatten, to_frame
 from ._retry import DEFAULT_POLICY, RetryPolicy
+from ._sync import summary as sync_summary
 
 if TYPE_CHECKING:
     from .._session import Session
 
-__all__ = ["GraphAuth", "GraphClient", "RetryPolicy", "client", "flatten", "graph", "to_frame"]
+__all__ = ["GraphAuth", "GraphClient", "RetryPolicy", "client", "flatten", "graph",
+           "sync_summary", "to_frame"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=15.0)
 USER_AGENT = f"authsome-nb/{__version__} httpx/{httpx.__version__}"

@@ -31,7 +31,7 @@ from typing import Any
 
 from .._home import ensure_private_dir
 from ..errors import AuthsomeError
-from ..store._lock import InterProcessSlots
+from ..store import InterProcessSlots
 from ._paging import GetJson, Page, is_collection, iterate_pages, odata_count
 from ._progress import SILENT, Progress, Tally, progress_bar
 

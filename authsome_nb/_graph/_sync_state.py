@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._home import ensure_private_dir, write_private
 from ..errors import StoreDecryptError, StoreError
-from ..store._envelope import EnvelopeError, Header, open_sealed, read_header, seal
-from ..store._lock import InterProcessLock
+from ..store import EnvelopeError, Header, InterProcessLock, open_sealed, read_header, seal
 
 if TYPE_CHECKING:
     from ..store import EncryptedStore

@@ -21,8 +21,10 @@ from typing import Any
 from .._home import home_dir, read_private_file, trusted_dir_exists
 from ..errors import ProviderError, UnknownProviderError
 from . import _jsonc
+from ._app_credentials import resolve_client_id, secret_from_env
 from ._misplaced import ProviderOverrideWarning, warn_about_misplaced
 from ._schema import OAuthSettings, Provider, SchemaError, normalize_host, provider_from_mapping
+from ._sign_in_scopes import BASE_SCOPE, resolve_scopes
 
 __all__ = [
     "OAuthSettings",
@@ -32,6 +34,10 @@ __all__ = [
     "load_provider",
     "normalize_host",
     "override_dir",
+    "BASE_SCOPE",
+    "resolve_client_id",
+    "resolve_scopes",
+    "secret_from_env",
 ]
 
 BUNDLED_DIR = Path(__file__).parent

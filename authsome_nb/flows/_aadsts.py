@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import (
     AuthsomeError,
@@ -193,7 +194,7 @@ _BY_ERROR: dict[str, CatalogEntry] = {
 }
 
 
-def aadsts_code(result: dict) -> int | None:
+def aadsts_code(result: dict[str, Any]) -> int | None:
     codes = result.get("error_codes")
     if isinstance(codes, list) and codes and isinstance(codes[0], int):
         return codes[0]
@@ -201,7 +202,7 @@ def aadsts_code(result: dict) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def error_from_result(result: dict, *, context: str = "Sign-in failed") -> AuthsomeError:
+def error_from_result(result: dict[str, Any], *, context: str = "Sign-in failed") -> AuthsomeError:
     """The exception for an MSAL error dict; ``context`` says what was being done."""
     code = aadsts_code(result)
     error = str(result.get("error") or "error")

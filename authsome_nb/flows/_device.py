@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from ..errors import SignInCancelled, SignInTimeout
 from ..events import DeviceCode, EventHandler
@@ -19,13 +20,13 @@ from ._aadsts import error_from_result
 
 
 def sign_in_with_device_code(
-    app,
+    app: Any,
     scopes: list[str],
     *,
     on_event: EventHandler,
     timeout: float | None = None,
     cancel: threading.Event | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Run the device-code flow; returns MSAL's token result or raises a SignInError."""
     flow = app.initiate_device_flow(scopes=scopes)
     if "user_code" not in flow:
@@ -44,17 +45,18 @@ def sign_in_with_device_code(
     )
     stopped = {"cancel": False, "timeout": False}
 
-    def should_stop(current_flow: dict) -> bool:
+    def should_stop(current_flow: dict[str, Any]) -> bool:
         if cancel is not None and cancel.is_set():
             stopped["cancel"] = True
             return True
         if deadline is not None and time.time() >= deadline:
             stopped["timeout"] = True
             return True
-        return current_flow.get("expires_at", 0) < time.time()
+        return bool(current_flow.get("expires_at", 0) < time.time())
 
     try:
-        result = app.acquire_token_by_device_flow(flow, exit_condition=should_stop)
+        result: dict[str, Any] = app.acquire_token_by_device_flow(
+            flow, exit_condition=should_stop)
     except KeyboardInterrupt:
         raise SignInCancelled("Sign-in interrupted.") from None
     if "access_token" in result:

@@ -1,24 +1,28 @@
-"""What every sign-in engine offers the session: sign in, refresh, explain a failure, revoke.
+"""What every sign-in engine offers: sign in, refresh, explain a failure, revoke.
 
 Two engines implement it: MSAL's for Microsoft (``_msal_engine``) and the generic OAuth 2.0 /
-OpenID Connect one for every other provider (``oauth2``).  The session stores what an engine
-returns (``SignInOutcome.state``, ``Refreshed.updates``) in the connection's encrypted record,
-and the token hot path reads access tokens out of records without asking any engine
-(``_token_index``), so both engines cost the same stat and dict lookup per call.
+OpenID Connect one for every other provider (``oauth2``).  An engine's state is a typed part of
+the connection's record (``store.MsalState``, ``store.OAuth2State``): a sign-in returns one
+(``SignInOutcome.state``), a refresh may return a new one (``Refreshed.state``), and the store's
+token source keeps it.  The token hot path reads access tokens out of records without asking
+any engine, so every engine costs the same stat and dict lookup per call.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..events import EventHandler, print_event
+from ..store import Account, ConnectionRecord, EngineState
 from ._environment import Flow
 
 if TYPE_CHECKING:
     from .._providers import Provider
     from ..errors import AuthsomeError
+
+__all__ = ["BROWSER_WAIT", "Account", "Engine", "Refreshed", "SignInOutcome", "SignInRequest"]
 
 
 @dataclass
@@ -45,33 +49,22 @@ class SignInRequest:
 BROWSER_WAIT = 900.0
 
 
-@dataclass(frozen=True)
-class Account:
-    """Who signed in, as the connection shows it."""
-
-    username: str | None = None
-    display_name: str | None = None
-    tenant_id: str | None = None
-    #: what the provider issues to tell accounts apart (MSAL's home account id, OpenID
-    #: Connect's issuer and ``sub``, a profile's ``id``): never a name someone can type
-    id: str | None = None
-
-
 @dataclass
 class SignInOutcome:
     flow: str
     account: Account
-    # What the engine keeps in the connection's record (tokens and its own bookkeeping).
-    state: dict = field(default_factory=dict)
+    #: what the engine keeps in the connection's record (tokens and its own bookkeeping)
+    state: EngineState
 
 
 @dataclass
 class Refreshed:
-    """A refresh's answer: ``result`` holds ``access_token`` (and ``expires_at``) or ``error``;
-    ``updates`` are the record's fields to store (empty: nothing changed)."""
+    """A refresh's answer: ``result`` holds ``access_token`` (and ``expires_at`` or
+    ``expires_in``, ``scope``) or ``error``; ``state`` is the record's new engine state (None:
+    nothing to store)."""
 
-    result: dict
-    updates: dict = field(default_factory=dict)
+    result: dict[str, Any]
+    state: EngineState | None = None
 
 
 class Engine(Protocol):
@@ -79,11 +72,11 @@ class Engine(Protocol):
 
     def sign_in(self, request: SignInRequest) -> SignInOutcome: ...
 
-    def refresh(self, record: dict, scopes: list[str], *, force: bool,
+    def refresh(self, record: ConnectionRecord, scopes: list[str], *, force: bool,
                 claims: str | None) -> Refreshed: ...
 
-    def error_of(self, result: dict, context: str) -> AuthsomeError: ...
+    def error_of(self, result: dict[str, Any], context: str) -> AuthsomeError: ...
 
-    def revoke(self, record: dict) -> None: ...
+    def revoke(self, record: ConnectionRecord) -> None: ...
 
     def forget(self, key: str | None = None) -> None: ...

@@ -13,9 +13,12 @@ MSAL only calls ``get``/``post`` and reads ``status_code``, ``text`` and ``heade
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._tls import network_error, ssl_context
+
+if TYPE_CHECKING:
+    import httpx
 
 _DISCOVERY_MARKERS = ("/.well-known/openid-configuration", "/discovery/instance")
 TIMEOUT_SECONDS = 30.0
@@ -30,10 +33,11 @@ class MsalHttpClient:
         self._httpx = httpx
         self.ssl_context = ssl_context()
         self._client = httpx.Client(verify=self.ssl_context, timeout=timeout, trust_env=True)
-        self._discovery: dict[str, Any] = {}
+        self._discovery: dict[str, httpx.Response] = {}
         self._lock = threading.Lock()
 
-    def get(self, url: str, params: dict | None = None, headers: dict | None = None, **kwargs: Any):
+    def get(self, url: str, params: dict[str, Any] | None = None,
+            headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
         if not any(marker in url for marker in _DISCOVERY_MARKERS):
             return self._send("GET", url, params=params, headers=headers)
         key = url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
@@ -51,17 +55,17 @@ class MsalHttpClient:
     def post(
         self,
         url: str,
-        params: dict | None = None,
+        params: dict[str, Any] | None = None,
         data: Any = None,
-        headers: dict | None = None,
+        headers: dict[str, str] | None = None,
         **kwargs: Any,
-    ):
+    ) -> httpx.Response:
         return self._send("POST", url, params=params, data=data, headers=headers)
 
     def close(self) -> None:
         self._client.close()
 
-    def _send(self, method: str, url: str, **kwargs: Any):
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         if isinstance(kwargs.get("data"), str):
             kwargs["content"] = kwargs.pop("data")
         try:

@@ -19,11 +19,14 @@ import os
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .._tls import network_error, ssl_context
 from ..errors import ConfigurationError
+
+if TYPE_CHECKING:
+    import httpx
 
 API_URL_ENV = "JUPYTERHUB_API_URL"
 API_TOKEN_ENV = "JUPYTERHUB_API_TOKEN"
@@ -67,7 +70,8 @@ class HubEnvironment:
     def user_url(self) -> str:
         return f"{self.api_url}/users/{quote(self.user, safe='')}"
 
-    def request(self, method: str, url: str, *, json: Any = None, timeout: float | None = None):
+    def request(self, method: str, url: str, *, json: Any = None,
+                timeout: float | None = None) -> httpx.Response:
         """One request with the server's token (``Authorization: token …``); an httpx.Response.
 
         Transport failures become :class:`~authsome_nb.errors.NetworkError` naming the host.

@@ -17,6 +17,7 @@ import hashlib
 import threading
 import time
 import warnings
+from typing import TYPE_CHECKING
 
 from ..errors import (
     AuthsomeError,
@@ -26,6 +27,9 @@ from ..errors import (
     StateMismatchError,
 )
 from ._hub_api import HubEnvironment
+
+if TYPE_CHECKING:
+    import httpx
 
 POLL_SECONDS = 2.0  # one long poll: short enough that a Cancel button is heard at once
 
@@ -98,7 +102,7 @@ class HubServiceRedirect:
         finally:
             self.close()
 
-    def _answer(self, response) -> dict[str, str] | None:
+    def _answer(self, response: httpx.Response) -> dict[str, str] | None:
         body = response.json() if response.headers.get("content-type", "").startswith(
             "application/json") else {}
         status = body.get("status") if isinstance(body, dict) else None
@@ -135,7 +139,7 @@ class HubServiceRedirect:
             self.environment.request("DELETE", f"{self.service_url}/api/sign-ins/{digest}")
 
 
-def _message(response) -> str:
+def _message(response: httpx.Response) -> str:
     try:
         body = response.json()
     except ValueError:

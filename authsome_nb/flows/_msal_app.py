@@ -9,6 +9,7 @@ emulator): MSAL would otherwise ask login.microsoftonline.com about a host it do
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import ConfigurationError
@@ -29,8 +30,9 @@ MICROSOFT_AUTHORITY_HOSTS = frozenset(
 
 
 def build_app(
-    client_id: str, authority: str, *, token_cache=None, client_secret: str | None = None
-):
+    client_id: str, authority: str, *, token_cache: Any = None,
+    client_secret: str | None = None,
+) -> Any:
     """A Public (or, with a secret, Confidential) ``ClientApplication`` for ``authority``."""
     import msal
 

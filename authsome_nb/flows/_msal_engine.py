@@ -12,14 +12,15 @@ import json
 import threading
 from typing import Any
 
-from .._profile import fetch_profile
 from ..errors import AuthsomeError, ConfigurationError
+from ..store import Account, ConnectionRecord, MsalState
 from ._aadsts import error_from_result
 from ._device import sign_in_with_device_code
-from ._engine import Account, Refreshed, SignInOutcome, SignInRequest
+from ._engine import Refreshed, SignInOutcome, SignInRequest
 from ._msal_app import build_app
 from ._pkce import sign_in_with_pkce
 from ._planning import plan_sign_in
+from ._profile import fetch_profile
 
 DEFAULT_API_BASE = "https://graph.microsoft.com/v1.0"
 
@@ -28,7 +29,7 @@ class MsalEngine:
     name = "msal"
 
     def __init__(self) -> None:
-        self._apps: dict[str, tuple[tuple, Any]] = {}
+        self._apps: dict[str, tuple[tuple[str | None, ...], Any]] = {}
         self._lock = threading.Lock()
 
     # -- sign-in -----------------------------------------------------------------------------
@@ -65,6 +66,12 @@ class MsalEngine:
                 browser_is_local=placement.browser_is_local and not placement.in_kernel,
                 cancel=request.cancel, login_hint=request.login_hint,
             )
+        return self._outcome(request, flow, app, result)
+
+    @staticmethod
+    def _outcome(request: SignInRequest, flow: str, app: Any,
+                 result: dict[str, Any]) -> SignInOutcome:
+        """Who signed in (Graph ``/me``, then the id_token) and the cache to keep."""
         accounts = app.get_accounts()
         account = accounts[0] if accounts else {}
         api_base = (request.provider.api_base if request.provider else None) or DEFAULT_API_BASE
@@ -79,33 +86,36 @@ class MsalEngine:
                 tenant_id=claims.get("tid") or account.get("realm"),
                 id=account.get("home_account_id"),
             ),
-            state={"home_account_id": account.get("home_account_id"),
-                   "msal_cache": json.loads(cache.serialize())},
+            state=MsalState(account.get("home_account_id"),
+                            json.loads(app.token_cache.serialize())),
         )
 
     # -- refresh -----------------------------------------------------------------------------
-    def refresh(self, record: dict, scopes: list[str], *, force: bool,
+    def refresh(self, record: ConnectionRecord, scopes: list[str], *, force: bool,
                 claims: str | None) -> Refreshed:
-        key = f"{record['provider']}/{record['connection']}"
+        state = record.state
+        if not isinstance(state, MsalState):
+            return Refreshed({"error": "no_account",
+                              "error_description": f"{record.key} holds no MSAL account"})
         app = self._app_for(record)
-        app.token_cache.deserialize(json.dumps(record.get("msal_cache") or {}))
+        app.token_cache.deserialize(json.dumps(dict(state.cache)))
         accounts = [a for a in app.get_accounts()
-                    if a.get("home_account_id") == record.get("home_account_id")]
+                    if a.get("home_account_id") == state.home_account_id]
         if not accounts:
             return Refreshed({"error": "no_account",
-                              "error_description": f"{key} holds no account"})
-        result = app.acquire_token_silent_with_error(
+                              "error_description": f"{record.key} holds no account"})
+        result: dict[str, Any] = app.acquire_token_silent_with_error(
             scopes, accounts[0], force_refresh=force, claims_challenge=claims
         ) or {"error": "no_refresh_token", "error_description": "no refresh token is cached"}
-        updates = {}
         if "access_token" in result and app.token_cache.has_state_changed:
-            updates["msal_cache"] = json.loads(app.token_cache.serialize())
-        return Refreshed(result, updates)
+            fresh = MsalState(state.home_account_id, json.loads(app.token_cache.serialize()))
+            return Refreshed(result, fresh)
+        return Refreshed(result)
 
-    def error_of(self, result: dict, context: str) -> AuthsomeError:
+    def error_of(self, result: dict[str, Any], context: str) -> AuthsomeError:
         return error_from_result(result, context=context)
 
-    def revoke(self, record: dict) -> None:
+    def revoke(self, record: ConnectionRecord) -> None:
         """Microsoft offers no token revocation endpoint: signing out forgets the tokens."""
 
     def forget(self, key: str | None = None) -> None:
@@ -115,16 +125,18 @@ class MsalEngine:
             else:
                 self._apps.pop(key, None)
 
-    def _app_for(self, record: dict):
+    def _app_for(self, record: ConnectionRecord) -> Any:
         import msal
 
-        key = f"{record['provider']}/{record['connection']}"
-        identity = (record["client_id"], record["authority"], record.get("client_secret"))
+        if not record.client_id or not record.authority:
+            raise ConfigurationError(f"{record.key} names no app or authority",
+                                     remedy="sign in again")
+        identity = (record.client_id, record.authority, record.client_secret)
         with self._lock:
-            cached = self._apps.get(key)
+            cached = self._apps.get(record.key)
             if cached is None or cached[0] != identity:
-                app = build_app(record["client_id"], record["authority"],
+                app = build_app(record.client_id, record.authority,
                                 token_cache=msal.SerializableTokenCache(),
-                                client_secret=record.get("client_secret"))
-                cached = self._apps[key] = (identity, app)
+                                client_secret=record.client_secret)
+                cached = self._apps[record.key] = (identity, app)
             return cached[1]

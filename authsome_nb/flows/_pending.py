@@ -25,6 +25,7 @@ import os
 import time
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from .._home import ensure_private_dir, read_private_file, trusted_dir_exists, write_private
 
@@ -51,7 +52,7 @@ def _paths(home: Path, state: str) -> tuple[Path, Path, Path]:
     return base.with_suffix(".wait"), base.with_suffix(".claimed"), base.with_suffix(".answer")
 
 
-def write_json(path: Path, data: dict) -> None:
+def write_json(path: Path, data: dict[str, Any]) -> None:
     """A small hand-over file: private and atomic, not worth an fsync (it lives for seconds)."""
     write_private(path, json.dumps(data).encode(), durable=False)
 
@@ -100,7 +101,7 @@ def collect(home: Path, state: str) -> dict[str, str] | None:
     except FileNotFoundError:
         return None
     withdraw(home, state)
-    return params
+    return {str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else None
 
 
 def withdraw(home: Path, state: str) -> None:

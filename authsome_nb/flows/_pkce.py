@@ -13,6 +13,7 @@ import threading
 import warnings
 import webbrowser
 from collections.abc import Callable
+from typing import Any
 
 from ..errors import StateMismatchError
 from ..events import AuthorizeUrl, EventHandler, Waiting
@@ -22,10 +23,10 @@ from ._engine import BROWSER_WAIT
 BrowserOpener = bool | Callable[[str], object]
 
 def sign_in_with_pkce(
-    app,
+    app: Any,
     scopes: list[str],
     *,
-    redirect,
+    redirect: Any,
     on_event: EventHandler,
     timeout: float | None,
     open_browser: BrowserOpener,
@@ -33,7 +34,7 @@ def sign_in_with_pkce(
     cancel: threading.Event | None = None,
     login_hint: str | None = None,
     prompt: str | None = "select_account",
-) -> dict:
+) -> dict[str, Any]:
     """Run the auth-code flow; ``redirect`` is a loopback-like target, closed at the end."""
     try:
         with warnings.catch_warnings():
@@ -59,7 +60,7 @@ def sign_in_with_pkce(
     finally:
         redirect.close()
     try:
-        result = app.acquire_token_by_auth_code_flow(flow, response, scopes=scopes)
+        result: dict[str, Any] = app.acquire_token_by_auth_code_flow(flow, response, scopes=scopes)
     except ValueError as exc:  # MSAL: state mismatch or a malformed response
         raise StateMismatchError(
             f"OAuth state mismatch ({str(exc).split(':')[0]})",

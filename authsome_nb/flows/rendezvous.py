@@ -17,6 +17,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .._home import ensure_private_dir, home_dir, read_private_file, trusted_dir_exists
@@ -49,13 +50,13 @@ def withdraw_server(home: Path, pid: int | None = None) -> None:
         path.unlink()
 
 
-def live_servers(home: Path) -> list[dict]:
+def live_servers(home: Path) -> list[dict[str, Any]]:
     """The announced servers whose process still runs, newest first (stale files are removed).
 
     Only this user's announcements in a trusted home count: a callback URL planted by someone
     else would send the sign-in's code to them.
     """
-    found: list[dict] = []
+    found: list[dict[str, Any]] = []
     if not trusted_dir_exists(servers_dir(home), within=home):
         return found
     with contextlib.suppress(FileNotFoundError), os.scandir(servers_dir(home)) as entries:

@@ -23,7 +23,7 @@ import contextlib
 import time
 from typing import Any
 
-from ..flows._hub_token import jwt_claims
+from ..sources import jwt_claims
 
 #: refresh when less than this share of the lifetime is left (and at most this many seconds)
 SHARE_LEFT, MOST_SECONDS = 0.2, 600.0

@@ -35,7 +35,7 @@ from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
 from jupyterhub.utils import url_path_join
 from tornado import ioloop, web
 
-from ..flows._loopback import result_page
+from ..flows import result_page
 from ._sign_ins import Arrival, SignInLimit, SignIns
 
 log = logging.getLogger("authsome_nb.hub")

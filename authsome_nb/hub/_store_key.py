@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ConfigurationError
-from ..flows._hub_api import SERVICE_URL_ENV
+from ..flows import SERVICE_URL_ENV
 from ..store import KEY_ENV
 
 SECRET_ENV = "AUTHSOME_NB_HUB_SECRET"

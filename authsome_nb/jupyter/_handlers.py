@@ -24,9 +24,7 @@ from tornado import web
 
 from .._providers import Provider, list_providers
 from ..errors import AuthsomeError, ConfigurationError
-from ..flows import _pending
-from ..flows._loopback import result_page
-from ..flows._pending import Claim
+from ..flows import Claim, claim_redirect, result_page
 
 if TYPE_CHECKING:
     from ._extension import ExtensionState
@@ -159,7 +157,7 @@ class CallbackHandler(JupyterHandler):
         params = {k: self.get_query_argument(k) for k in self.request.query_arguments}
         home = self.settings["authsome_nb"].home
         try:
-            claim = await asyncio.to_thread(_pending.claim, home, params)
+            claim = await asyncio.to_thread(claim_redirect, home, params)
         except AuthsomeError as exc:  # e.g. a pending folder that is not the user's
             self._page(500, result_page(False, exc.message))
             return

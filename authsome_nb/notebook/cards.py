@@ -21,9 +21,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
-from ..flows._hub_token import HUB_FLOW
+from ..sources import HUB_FLOW
 from .text import clock, connection_lines, token_expiry
-from .widgets._html import (
+from .widgets import (
     BORDER,
     BRAND,
     FONT,

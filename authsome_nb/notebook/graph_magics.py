@@ -128,9 +128,9 @@ def run_sync_line(line: str, *, default_connection: str = "default",
 
 
 def _sync_summary(frame: Any) -> str:
-    from .._graph._sync import summary
+    from .._graph import sync_summary
 
-    return summary(frame.attrs["sync"])
+    return sync_summary(frame.attrs["sync"])
 
 
 def parse_graph_cell(cell: str) -> tuple[str, str, Any]:

@@ -13,8 +13,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .._scopes import BASE_SCOPE
-from .widgets._html import esc
+from .._providers import BASE_SCOPE
+from .widgets import esc
 
 LOOPBACK_REDIRECT = "http://localhost/callback"
 NATIVE_CLIENT_REDIRECT = "https://login.microsoftonline.com/common/oauth2/nativeclient"
@@ -43,7 +43,7 @@ def hub_service_redirect_uri() -> str | None:
     """On a JupyterHub with the authsome service: the one callback URL every user shares."""
     import warnings
 
-    from ..flows._hub_redirect import hub_service_redirect
+    from ..flows import hub_service_redirect
 
     with warnings.catch_warnings():  # a service that does not answer is said at sign-in
         warnings.simplefilter("ignore")

@@ -1,13 +1,49 @@
-"""The encrypted token store shared by every kernel, terminal and Jupyter server of a user."""
+"""The encrypted token store shared by every kernel, terminal and Jupyter server of a user.
 
+What other packages use of it: the store file (:class:`EncryptedStore`, its typed
+:class:`ConnectionRecord` per connection), the locks between processes
+(:class:`InterProcessLock`, :class:`InterProcessSlots`), and the envelope (:func:`seal`,
+:func:`open_sealed`) for other files kept under the store's key.
+"""
+
+from ._envelope import EnvelopeError, Header, open_sealed, read_header, seal
 from ._file import STORE_FILE, EncryptedStore, Transaction
-from ._keys import KEY_ENV, PASSPHRASE_ENV, usable_keyring_backend
+from ._keys import KEY_ENV, PASSPHRASE_ENV, KeySource, usable_keyring_backend
+from ._lock import InterProcessLock, InterProcessSlots
+from ._records import (
+    Account,
+    ConnectionRecord,
+    EngineState,
+    HeldToken,
+    MsalState,
+    OAuth2Server,
+    OAuth2State,
+    OAuth2Tokens,
+    OpaqueState,
+)
 
 __all__ = [
     "KEY_ENV",
     "PASSPHRASE_ENV",
     "STORE_FILE",
+    "Account",
+    "ConnectionRecord",
     "EncryptedStore",
+    "EngineState",
+    "EnvelopeError",
+    "Header",
+    "HeldToken",
+    "InterProcessLock",
+    "InterProcessSlots",
+    "KeySource",
+    "MsalState",
+    "OAuth2Server",
+    "OAuth2State",
+    "OAuth2Tokens",
+    "OpaqueState",
     "Transaction",
+    "open_sealed",
+    "read_header",
+    "seal",
     "usable_keyring_backend",
 ]

@@ -4,7 +4,8 @@ Layout (all of the header is bound as associated data, so changing any byte of i
 authentication just like changing the ciphertext)::
 
     magic    4  b"ASNB"
-    version  1  format version (1)
+    version  1  format version: 2 (records nested per engine, authsome-nb 0.3) or 1 (flat
+                records, 0.2 and the Graph sync files); a newer one is refused
     kind     1  key source that wrote it (1 env key, 2 passphrase, 3 keyring, 4 key file)
     key id   8  first 8 bytes of HMAC-SHA256(key, "authsome_nb key id") — tells a wrong key
                 from a tampered file without revealing anything about the key
@@ -25,7 +26,8 @@ from dataclasses import dataclass
 from ._kdf import KdfParams, kdf_problem
 
 MAGIC = b"ASNB"
-FORMAT_VERSION = 1
+#: The newest format this version reads.  ``seal`` writes the version its caller names.
+FORMAT_VERSION = 2
 NONCE_BYTES = 12
 PASSPHRASE_KIND = 2
 NO_KDF = KdfParams()  # the key sources that derive nothing
@@ -104,11 +106,12 @@ def read_header(blob: bytes) -> tuple[Header, int]:
     return header, end
 
 
-def seal(plaintext: bytes, key: bytes, kind: int, kdf: KdfParams = NO_KDF) -> bytes:
-    """Encrypt with a fresh nonce; the header is the associated data."""
+def seal(plaintext: bytes, key: bytes, kind: int, kdf: KdfParams = NO_KDF, *,
+         version: int = 1) -> bytes:
+    """Encrypt with a fresh nonce; the header (with ``version``) is the associated data."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    header = _header_bytes(Header(FORMAT_VERSION, kind, key_id(key), kdf))
+    header = _header_bytes(Header(version, kind, key_id(key), kdf))
     nonce = os.urandom(NONCE_BYTES)
     return header + nonce + AESGCM(key).encrypt(nonce, plaintext, header)
 

@@ -35,6 +35,7 @@ from ._envelope import EnvelopeError, Header, open_sealed, read_header, seal
 from ._kdf import KdfParams, is_outdated
 from ._keys import KeySource, Passphrase, resolve_key_source
 from ._lock import InterProcessLock
+from ._records import RECORDS_FORMAT, ConnectionRecord, record_from_json, record_to_json, upgrade
 
 STORE_FILE = "credentials.enc"
 LOCK_FILE = "credentials.lock"
@@ -54,15 +55,16 @@ class EncryptedStore:
         self.lock = InterProcessLock(self.home / LOCK_FILE)
         self.generation = 0  # bumped whenever the in-memory data changes
         self._data: dict[str, Any] = _empty()
-        self._signature: tuple | None = None
+        self._signature: tuple[int, int, int] | None = None
         self._loaded = False
         self._key_source: KeySource | None = None
         self._key: bytes | None = None
         self._kdf = KdfParams()
         self._mutex = threading.RLock()
+        self._records: tuple[int, dict[str, ConnectionRecord]] = (-1, {})
 
     # -- reading -------------------------------------------------------------------------
-    def signature(self) -> tuple | None:
+    def signature(self) -> tuple[int, int, int] | None:
         """One ``stat``: what identifies the file's current version (None when absent)."""
         try:
             st = os.stat(self.path)
@@ -80,6 +82,16 @@ class EncryptedStore:
             if not self.is_current():
                 self._load()
             return self._data
+
+    def records(self) -> dict[str, ConnectionRecord]:
+        """The connections as typed records, reloaded first if another process changed them.
+        Do not mutate: change them in a :meth:`transaction`."""
+        with self._mutex:
+            data = self.data()
+            if self._records[0] != self.generation:
+                self._records = (self.generation, {key: record_from_json(value) for key, value
+                                                   in data["connections"].items()})
+            return self._records[1]
 
     def _load(self) -> None:
         if self.home.is_dir():
@@ -123,7 +135,8 @@ class EncryptedStore:
             data = json.loads(plaintext)
             if not isinstance(data.get("connections"), dict):
                 raise ValueError("no connections")
-        except (ValueError, AttributeError):
+            data = upgrade(data, header.version)
+        except (ValueError, AttributeError, TypeError):
             raise StoreDecryptError(
                 f"The store {self.path} decrypted but its content is not a store",
                 remedy="move it aside with an.reset_store() (it is kept, not deleted) and sign "
@@ -191,7 +204,8 @@ class EncryptedStore:
         source = self.key_source_for(None)
         if key is None or (isinstance(source, Passphrase) and is_outdated(kdf)):
             key, kdf = source.key_for(None)  # a new store, or a passphrase's new parameters
-        blob = seal(json.dumps(data, separators=(",", ":")).encode(), key, source.kind, kdf)
+        blob = seal(json.dumps(data, separators=(",", ":")).encode(), key, source.kind, kdf,
+                    version=RECORDS_FORMAT)
         # Raises StoreWriteError with nothing committed.  (Had the rename happened before a
         # failure, the file's signature changed and the next read reloads it.)
         write_private(self.path, blob)
@@ -239,7 +253,26 @@ class Transaction:
 
     @property
     def connections(self) -> dict[str, Any]:
-        return self.data["connections"]
+        """The connections as stored (JSON); :meth:`record`/:meth:`put` are the typed view."""
+        connections: dict[str, Any] = self.data["connections"]
+        return connections
+
+    def record(self, key: str) -> ConnectionRecord | None:
+        raw = self.connections.get(key)
+        return None if raw is None else record_from_json(raw)
+
+    def put(self, record: ConnectionRecord) -> None:
+        """Store ``record`` under its key (written when the transaction ends)."""
+        self.connections[record.key] = record_to_json(record)
+        self.dirty = True
+
+    def remove(self, key: str) -> ConnectionRecord | None:
+        """Remove the connection ``key``; returns what it was (None: there was none)."""
+        removed = self.record(key)
+        if removed is not None:
+            del self.connections[key]
+            self.dirty = True
+        return removed
 
     def save(self) -> None:
         self.dirty = True

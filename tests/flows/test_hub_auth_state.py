@@ -10,8 +10,8 @@ import pytest
 
 from authsome_nb._providers import load_provider
 from authsome_nb.errors import ConsentRequiredError, NotSignedInError
-from authsome_nb.flows._hub_api import HubEnvironment
-from authsome_nb.flows._hub_token import missing_scopes_error, parse_auth_state
+from authsome_nb.flows import HubEnvironment
+from authsome_nb.sources._hub_token import missing_scopes_error, parse_auth_state
 
 GRAPH = "00000003-0000-0000-c000-000000000000"
 

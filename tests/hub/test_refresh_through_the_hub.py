@@ -81,8 +81,8 @@ def test_a_refresh_the_hub_cannot_make_is_explained(world: RunningHub):
     time.sleep(1.2)
     said = kernel_lines(world.notebooks[0], """
 import authsome_nb as an
-from authsome_nb.flows._hub_token import HubTokenSource
-HubTokenSource.patience = 3  # seconds to wait for the Hub to refresh, 20 by default
+from authsome_nb.sources import HubSource
+HubSource.patience = 3  # seconds to wait for the Hub to refresh, 20 by default
 try:
     an.graph().get("/me")
 except an.ReauthenticationRequired as exc:

@@ -12,19 +12,19 @@ import httpx
 import pytest
 
 from authsome_nb._session import Session
+from authsome_nb.store import Account, ConnectionRecord, MsalState
 
 
 def _add_connection(home, connection: str, **extra) -> None:
     """A stored connection, written as a kernel's sign-in would have left it."""
-    record = {
-        "provider": "microsoft", "connection": connection, "client_id": "c",
-        "authority": "https://login.example/common", "scopes": ["User.Read"],
-        "username": f"{connection}@contoso.com", "display_name": connection.title(),
-        "tenant_id": "tenant-1", "created_at": time.time(), "msal_cache": {}, **extra,
-    }
+    record = ConnectionRecord(
+        provider="microsoft", connection=connection, client_id="c",
+        authority="https://login.example/common", scopes=("User.Read",), flow="device",
+        account=Account(f"{connection}@contoso.com", connection.title(), "tenant-1"),
+        state=MsalState(None, {}), created_at=time.time(), **extra,
+    )
     with Session(home).store.transaction() as tx:
-        tx.connections[f"microsoft/{connection}"] = record
-        tx.save()
+        tx.put(record)
 
 
 def _browser(jupyter) -> httpx.Client:

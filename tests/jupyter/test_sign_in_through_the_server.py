@@ -47,7 +47,7 @@ def _wait_for_job(http: httpx.Client, job_id: str, *, until: set[str], timeout: 
 
 def _secrets_of(home, key: str) -> list[str]:
     """Every token the store holds for ``key``: access, refresh and id tokens."""
-    cache = Session(home).store.data()["connections"][key]["msal_cache"]
+    cache = Session(home).store.records()[key].state.cache
     found = [entry["secret"] for section in ("AccessToken", "RefreshToken", "IdToken")
              for entry in (cache.get(section) or {}).values()]
     assert len(found) >= 3
@@ -196,6 +196,6 @@ def test_lab_signs_in_to_any_provider_github_with_a_device_code(emulated):
         listed = http.get("authsome/api/connections").json()["connections"]
         found = next(c for c in listed if c["key"] == "github/default")
         assert found["never_expires"] and found["expires_at"] is None
-        secret = Session(server.home).store.data()["connections"]["github/default"]["oauth2"]
-        assert secret["access_token"] not in json.dumps(listed)
-        assert secret["access_token"] not in server.log()
+        secret = Session(server.home).store.records()["github/default"].state.tokens
+        assert secret.access_token not in json.dumps(listed)
+        assert secret.access_token not in server.log()

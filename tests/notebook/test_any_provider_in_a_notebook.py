@@ -54,5 +54,5 @@ def test_a_notebook_signs_in_to_github_and_uses_it_like_microsoft(world):
         assert run.text(4).strip().endswith("True")
         assert "Enable Device Flow" in run.text(5)
         run.save()
-        token = Session(world.home).store.data()["connections"]["github/default"]["oauth2"]
-        assert token["access_token"] not in run.path.read_text()
+        token = Session(world.home).store.records()["github/default"].state.tokens
+        assert token.access_token not in run.path.read_text()

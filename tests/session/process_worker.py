@@ -8,14 +8,14 @@ import sys
 import authsome_nb as an
 
 
-def main(action: str, connection: str) -> None:
+def main(action: str, connection: str, provider: str = "microsoft") -> None:
     import msal  # noqa: F401 - import before "ready" so that all workers start the race together
 
     print("ready", flush=True)
     sys.stdin.readline()
     try:
         if action == "token":
-            value = an.token(connection=connection).value
+            value = an.token(provider, connection=connection).value
             print("token", hashlib.sha256(value.encode()).hexdigest(), flush=True)
         elif action == "login":
             conn = an.login(connection=connection, flow="device", on_event=lambda e: None)
@@ -27,4 +27,4 @@ def main(action: str, connection: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])

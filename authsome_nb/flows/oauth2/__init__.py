@@ -18,11 +18,13 @@ revokes the whole grant (oidc-provider, and many servers following RFC 9700 §4.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import TYPE_CHECKING, Any
 
 from ..._scopes import RESERVED_SCOPES, scope_keys, split_scopes
 from ...errors import AuthsomeError, ConfigurationError
+from ...store import ConnectionRecord, OAuth2Server, OAuth2State, OAuth2Tokens
 from .._engine import BROWSER_WAIT, Refreshed, SignInOutcome, SignInRequest
 from .._planning import plan_sign_in
 from ._account import account_of
@@ -87,58 +89,54 @@ class OAuth2Engine:
             claims = validate_id_token(token["id_token"], endpoints, client_id=request.client_id,
                                        nonce=nonce)
         account, _ = account_of(provider, endpoints, token["access_token"], claims)
-        return SignInOutcome(
-            flow=flow,
-            account=account,
-            state={"oauth2": tokens_of(token, scopes),
-                   "oauth2_server": {"token_url": endpoints.token,
-                                     "revocation_url": endpoints.revocation,
-                                     "auth_method": client.token_endpoint_auth_method,
-                                     "issuer": endpoints.issuer}},
-        )
+        server = OAuth2Server(token_url=endpoints.token, revocation_url=endpoints.revocation,
+                              auth_method=client.token_endpoint_auth_method,
+                              issuer=endpoints.issuer)
+        return SignInOutcome(flow=flow, account=account,
+                             state=OAuth2State(tokens_of(token, scopes), server))
 
     # -- refresh -----------------------------------------------------------------------------
-    def refresh(self, record: dict, scopes: list[str], *, force: bool,
+    def refresh(self, record: ConnectionRecord, scopes: list[str], *, force: bool,
                 claims: str | None) -> Refreshed:
-        tokens = record.get("oauth2") or {}
-        server = record.get("oauth2_server") or {}
-        refresh_token = tokens.get("refresh_token")
-        if not refresh_token or not server.get("token_url"):
+        state = record.state
+        tokens = state.tokens if isinstance(state, OAuth2State) else None
+        server = state.server if isinstance(state, OAuth2State) else OAuth2Server()
+        refresh_token = tokens.refresh_token if tokens else None
+        if tokens is None or not refresh_token or not server.token_url or not record.client_id:
             return Refreshed({"error": "no_refresh_token",
                               "error_description": "the provider gave no refresh token"})
-        client = protocol_client(record["client_id"], record.get("client_secret"),
-                                 server.get("auth_method"))
+        client = protocol_client(record.client_id, record.client_secret, server.auth_method)
         params: dict[str, Any] = {}
-        if scope_keys(scopes) != scope_keys(record.get("scopes", ())):
+        if scope_keys(scopes) != scope_keys(record.scopes):
             # Only a narrower (or, refused, a wider) set is asked for: RFC 6749 §6.
             params["scope"] = " ".join(scopes)
         try:
-            answer = client.refresh_token(server["token_url"], refresh_token=refresh_token,
+            answer = client.refresh_token(server.token_url, refresh_token=refresh_token,
                                           **params)
         except TokenEndpointError as exc:
             return Refreshed(dict(exc.body))
-        fresh = tokens_of(dict(answer), tokens.get("scopes") or scopes)
-        if not fresh.get("refresh_token"):
-            fresh["refresh_token"] = refresh_token  # not rotated (Google): the old one stays
-        result = {"access_token": fresh["access_token"], "scope": " ".join(fresh["scopes"]),
-                  "expires_at": fresh["expires_at"] or float("inf")}
-        return Refreshed(result, {"oauth2": fresh})
+        fresh = tokens_of(dict(answer), list(tokens.scopes) or scopes)
+        if not fresh.refresh_token:  # not rotated (Google): the old one stays
+            fresh = dataclasses.replace(fresh, refresh_token=refresh_token)
+        result = {"access_token": fresh.access_token, "scope": " ".join(fresh.scopes),
+                  "expires_at": fresh.expires_at or float("inf")}
+        return Refreshed(result, OAuth2State(fresh, server))
 
-    def error_of(self, result: dict, context: str) -> AuthsomeError:
+    def error_of(self, result: dict[str, Any], context: str) -> AuthsomeError:
         return oauth_error(result, context=context)
 
-    def revoke(self, record: dict) -> None:
+    def revoke(self, record: ConnectionRecord) -> None:
         """RFC 7009 revocation of the refresh token (its grant) and the access token."""
-        server = record.get("oauth2_server") or {}
-        tokens = record.get("oauth2") or {}
-        url = server.get("revocation_url")
-        if not url:
+        state = record.state
+        if not isinstance(state, OAuth2State) or not state.server.revocation_url:
             return
-        client = protocol_client(record["client_id"], record.get("client_secret"),
-                                 server.get("auth_method"))
-        for hint in ("refresh_token", "access_token"):
-            if tokens.get(hint):
-                client.revoke_token(url, token=tokens[hint], token_type_hint=hint)
+        client = protocol_client(record.client_id or "", record.client_secret,
+                                 state.server.auth_method)
+        for hint, value in (("refresh_token", state.tokens.refresh_token),
+                            ("access_token", state.tokens.access_token)):
+            if value:
+                client.revoke_token(state.server.revocation_url, token=value,
+                                    token_type_hint=hint)
 
     def forget(self, key: str | None = None) -> None:
         """Nothing per connection is cached here (the HTTP client is shared)."""
@@ -155,21 +153,21 @@ def wire_scopes(provider: Provider, wanted: list[str]) -> list[str]:
     return list(dict.fromkeys([*reserved, *wanted]))
 
 
-def tokens_of(answer: dict[str, Any], requested: list[str]) -> dict[str, Any]:
-    """The record's ``oauth2`` entry from a token response (no id_token is kept)."""
+def tokens_of(answer: dict[str, Any], requested: list[str]) -> OAuth2Tokens:
+    """The record's tokens from a token response (no id_token is kept)."""
     expires_in = answer.get("expires_in")
     try:
         expires_at = time.time() + float(expires_in) if expires_in not in (None, "") else None
     except (TypeError, ValueError):
         expires_at = None
     granted = split_scopes(str(answer["scope"])) if answer.get("scope") else list(requested)
-    return {
-        "access_token": answer["access_token"],
-        "token_type": answer.get("token_type", "Bearer"),
-        "expires_at": expires_at,
-        "scopes": granted,
-        "refresh_token": answer.get("refresh_token") or None,
-    }
+    return OAuth2Tokens(
+        access_token=answer["access_token"],
+        token_type=answer.get("token_type", "Bearer"),
+        expires_at=expires_at,
+        scopes=tuple(granted),
+        refresh_token=answer.get("refresh_token") or None,
+    )
 
 
 def _why_no_pkce(provider: Provider, endpoints: Endpoints, secret: str | None) -> str | None:

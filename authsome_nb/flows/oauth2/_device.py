@@ -74,8 +74,8 @@ def sign_in_with_device_code(
             if time.time() >= deadline:
                 break
             try:
-                return client.fetch_token(token_url, grant_type=DEVICE_GRANT,
-                                          device_code=device_code)
+                return dict(client.fetch_token(token_url, grant_type=DEVICE_GRANT,
+                                               device_code=device_code))
             except TokenEndpointError as exc:
                 if exc.error == "authorization_pending":
                     continue

@@ -11,11 +11,14 @@ sign-in sent.  Only then are its claims trusted to name the account.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import SignInError
 from ._http import get_json
 from ._metadata import Endpoints
+
+if TYPE_CHECKING:
+    from joserfc.jwk import KeySet
 
 ASYMMETRIC = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
                         "ES512", "EdDSA", "Ed25519"})
@@ -25,7 +28,7 @@ _keys: dict[str, dict[str, Any]] = {}
 _lock = threading.Lock()
 
 
-def _key_set(jwks_uri: str, *, fresh: bool = False):
+def _key_set(jwks_uri: str, *, fresh: bool = False) -> KeySet:
     from joserfc.jwk import KeySet
 
     with _lock:

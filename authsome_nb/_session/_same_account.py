@@ -11,26 +11,21 @@ id (the ``uid.utid`` of ``client_info``), OpenID Connect's issuer and ``sub``, a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .errors import AccountMismatchError, Step
-
-if TYPE_CHECKING:
-    from .flows import Account
+from ..errors import AccountMismatchError, Step
+from ..store import Account, ConnectionRecord
 
 
-def require_same_account(existing: dict | None, account: Account, *, key: str,
+def require_same_account(existing: ConnectionRecord | None, account: Account, *, key: str,
                          force: bool) -> None:
     """Raise :class:`AccountMismatchError` if ``account`` is not ``existing``'s (unless
     ``force``, or there is no earlier account to compare with)."""
-    if force or not existing:
+    if force or existing is None:
         return
-    # Records stored before the engines had a common account id kept MSAL's under its name.
-    before = existing.get("account_id") or existing.get("home_account_id")
+    before = existing.account.id
     after = account.id
     if not before or not after or before == after:
         return
-    was = existing.get("username") or "the account it was signed in with"
+    was = existing.account.username or "the account it was signed in with"
     came = account.username or "another account"
     provider, _, connection = key.partition("/")
     raise AccountMismatchError(

@@ -7,13 +7,13 @@ magic.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .errors import ConsentRequiredError, NotSignedInError, ReauthenticationRequired, Step
+from ..errors import ConsentRequiredError, NotSignedInError, ReauthenticationRequired, Step
 
 if TYPE_CHECKING:
-    from .errors import TokenError
-    from .flows import Engine
+    from ..errors import TokenError
+    from ..flows import Engine
 
 
 def not_signed_in(provider: str, connection: str) -> NotSignedInError:
@@ -23,7 +23,7 @@ def not_signed_in(provider: str, connection: str) -> NotSignedInError:
     )
 
 
-def refresh_error(engine: Engine, result: dict, provider: str, connection: str,
+def refresh_error(engine: Engine, result: dict[str, Any], provider: str, connection: str,
                    scopes: list[str]) -> TokenError:
     login = Step.of("login", provider, connection)
     if result.get("error") in ("no_account", "no_refresh_token"):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from ._providers import Provider
+    from ._schema import Provider
 
 
 def resolve_client_id(provider: Provider, explicit: str | None) -> str:

@@ -7,14 +7,15 @@ A failure here is the seed's "Failed to get user info from Microsoft Graph" with
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
-from ._tls import network_error, ssl_context
-from .errors import NetworkError, UserInfoError
+from .._tls import network_error, ssl_context
+from ..errors import NetworkError, UserInfoError
 
 PROFILE_FIELDS = "id,displayName,userPrincipalName,mail"
 
 
-def fetch_profile(api_base: str, access_token: str, timeout: float = 30.0) -> dict:
+def fetch_profile(api_base: str, access_token: str, timeout: float = 30.0) -> dict[str, Any]:
     """``GET {api_base}/me``; returns Graph's JSON object."""
     import httpx
 
@@ -40,6 +41,9 @@ def fetch_profile(api_base: str, access_token: str, timeout: float = 30.0) -> di
             "User.Read (delegated) is added, then sign in again to grant it",
         )
     try:
-        return response.json()
+        profile = response.json()
     except ValueError:
-        raise NetworkError(f"{url} did not answer with JSON") from None
+        profile = None
+    if isinstance(profile, dict):
+        return profile
+    raise NetworkError(f"{url} did not answer with a JSON object")
