@@ -6,7 +6,7 @@
 
 and one for contributors, which CI runs too:
 
-    python3 dev.py check   # ruff, mypy and the layer contracts (import-linter)
+    python3 dev.py check   # ruff, mypy, the layer contracts (import-linter), function length
 
 Each creates ``.venv`` next to this file on first use and installs both distributions of this
 repository into it, editable: ``authsome-nb`` (the product) and ``authsome-nb-emulator``
@@ -117,6 +117,27 @@ CHECKS = (
 )
 
 
+#: The longest a function may be, from ``def`` to its last line, docstring included.
+MAX_FUNCTION_LINES = 60
+
+
+def long_functions(*roots: Path) -> list[str]:
+    """Functions longer than MAX_FUNCTION_LINES under ``roots``: a function that long does
+    several jobs (a reader cannot hold it in view), so it is split along its steps."""
+    import ast
+
+    found = []
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    length = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if length > MAX_FUNCTION_LINES:
+                        where = path.relative_to(ROOT)
+                        found.append(f"{where}:{node.lineno}: {node.name} has {length} lines")
+    return found
+
+
 def check() -> int:
     """Every static check; all run even when one fails, so one CI pass shows every problem."""
     failed = []
@@ -124,6 +145,11 @@ def check() -> int:
         print("+", " ".join(command), flush=True)
         if subprocess.call([str(BIN / command[0]), *command[1:]], cwd=ROOT):
             failed.append(command[0])
+    print(f"+ functions of at most {MAX_FUNCTION_LINES} lines", flush=True)
+    too_long = long_functions(ROOT / "authsome_nb", ROOT / "emulator" / "authsome_nb_emulator")
+    if too_long:
+        print("\n".join(too_long), file=sys.stderr)
+        failed.append("function length")
     if failed:
         print(f"Failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
