@@ -12,6 +12,7 @@ from ._keys import KEY_ENV, PASSPHRASE_ENV, KeySource, usable_keyring_backend
 from ._lock import InterProcessLock, InterProcessSlots
 from ._records import (
     Account,
+    ApiKeyState,
     ConnectionRecord,
     EngineState,
     HeldToken,
@@ -27,6 +28,7 @@ __all__ = [
     "PASSPHRASE_ENV",
     "STORE_FILE",
     "Account",
+    "ApiKeyState",
     "ConnectionRecord",
     "EncryptedStore",
     "EngineState",

@@ -115,6 +115,22 @@ class OAuth2State:
 
 
 @dataclass(frozen=True)
+class ApiKeyState:
+    """An API key: the "token" of a provider whose ``auth_type`` is ``api_key``.  It never
+    expires and serves whatever the key may do."""
+
+    kind: ClassVar[str] = "api_key"
+    key: str
+
+    def access_tokens(self, asked: tuple[str, ...]) -> Iterator[HeldToken]:
+        if self.key:
+            yield HeldToken(self.key, math.inf, (), asked)
+
+    def refresh_token(self) -> str | None:
+        return None
+
+
+@dataclass(frozen=True)
 class OpaqueState:
     """A state of a kind this version does not know (a newer one wrote it): kept as it was."""
 
@@ -128,7 +144,7 @@ class OpaqueState:
         return None
 
 
-EngineState: TypeAlias = MsalState | OAuth2State | OpaqueState
+EngineState: TypeAlias = MsalState | OAuth2State | ApiKeyState | OpaqueState
 
 
 @dataclass(frozen=True)
@@ -217,6 +233,8 @@ def _state_to_json(state: EngineState) -> dict[str, Any]:
         tokens = dataclasses.asdict(state.tokens)
         tokens["scopes"] = list(state.tokens.scopes)
         return {"kind": state.kind, "tokens": tokens, "server": dataclasses.asdict(state.server)}
+    if isinstance(state, ApiKeyState):
+        return {"kind": state.kind, "key": state.key}
     return {**state.data, "kind": state.kind}
 
 
@@ -227,6 +245,8 @@ def _state_from_json(raw: Mapping[str, Any]) -> EngineState:
     if kind == OAuth2State.kind:
         return OAuth2State(_oauth2_tokens(raw.get("tokens") or {}),
                            _oauth2_server(raw.get("server") or {}))
+    if kind == ApiKeyState.kind:
+        return ApiKeyState(str(raw.get("key") or ""))
     return OpaqueState(kind if isinstance(kind, str) else "unknown",
                        {k: v for k, v in raw.items() if k != "kind"})
 
