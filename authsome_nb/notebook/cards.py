@@ -22,8 +22,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 from ..sources import HUB_FLOW
-from .text import clock, connection_lines, token_expiry
-from .widgets import (
+from ._html import (
     BORDER,
     BRAND,
     FONT,
@@ -35,6 +34,7 @@ from .widgets import (
     table_html,
     table_text,
 )
+from .text import clock, connection_lines, token_expiry
 
 CONNECTION_MIME = "application/vnd.authsome.connection+json"
 CONNECTIONS_MIME = "application/vnd.authsome.connections+json"

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .._providers import BASE_SCOPE
-from .widgets import esc
+from ._html import esc
 
 LOOPBACK_REDIRECT = "http://localhost/callback"
 NATIVE_CLIENT_REDIRECT = "https://login.microsoftonline.com/common/oauth2/nativeclient"

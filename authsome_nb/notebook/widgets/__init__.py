@@ -4,8 +4,7 @@ Widgets are for what is still going on (a code being waited for, a button to pre
 outputs are plain MIME from ``notebook.cards``, which render without a kernel.
 
 Imported lazily: ``ipywidgets`` is loaded the first time one of these names is used, not
-by ``%load_ext authsome_nb``.  The HTML building blocks (``esc``, ``badge``, ``table_html`` …
-and the colours) need no ipywidgets: the saved cards and the setup guide use them too.
+by ``%load_ext authsome_nb``.
 """
 
 from __future__ import annotations
@@ -20,8 +19,6 @@ _EXPORTS = {
     "ConnectionsTable": ".connections_table",
     "ConnectionStatus": ".connections_table",
     "ProvidersTable": ".providers_table",
-    **dict.fromkeys(("BORDER", "BRAND", "FONT", "MONO", "MUTED", "TEXT", "badge", "esc",
-                     "table_html", "table_text"), "._html"),
 }
 
 __all__ = sorted(_EXPORTS)
@@ -31,18 +28,6 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
-    from ._html import (
-        BORDER,
-        BRAND,
-        FONT,
-        MONO,
-        MUTED,
-        TEXT,
-        badge,
-        esc,
-        table_html,
-        table_text,
-    )
     from .authorize_link import AuthorizeLinkPanel
     from .connections_table import ConnectionsTable, ConnectionStatus
     from .device_code_panel import DeviceCodePanel

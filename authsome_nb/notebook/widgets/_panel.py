@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from ._html import BORDER, FONT, MUTED, TEXT, badge, esc
+from .._html import BORDER, FONT, MUTED, TEXT, badge, esc
 
 FINAL_STATES = frozenset({"approved", "declined", "expired", "cancelled", "timed out", "failed"})
 #: the DOM event our lab extension answers by interrupting the notebook's kernel

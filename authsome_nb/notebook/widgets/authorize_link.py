@@ -12,7 +12,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from ...events import AuthorizeUrl
-from ._html import FONT, MUTED, button_link, esc
+from .._html import FONT, MUTED, button_link, esc
 from ._panel import SignInPanel
 
 

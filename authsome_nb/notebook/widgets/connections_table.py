@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .._html import record_html, record_text, table_text
 from ..cards import NO_CONNECTIONS, TABLE_HEADERS, connections_bundle, table_row
 from ..text import clock, token_expiry
-from ._html import record_html, record_text, table_text
 
 
 class ConnectionsTable(list):

@@ -16,8 +16,8 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from ...events import DeviceCode
+from .._html import FONT, MONO, MUTED, TEXT, esc, link
 from ..text import countdown
-from ._html import FONT, MONO, MUTED, TEXT, esc, link
 from ._panel import SignInPanel
 
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")

@@ -13,9 +13,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ...flows import Flow
+from .._html import BRAND, FONT, esc
 from ..cards import card_bundle
 from ..sign_in import NotebookSignIn, SignInOptions
-from ._html import BRAND, FONT, esc
 from .sign_in_view import ALREADY, SignInView
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ._html import table_html, table_text
+from .._html import table_html, table_text
 
 _HEADERS = ("provider", "name", "flows", "api", "services", "sign-in", "defined in")
 

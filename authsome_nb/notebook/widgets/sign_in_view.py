@@ -16,9 +16,9 @@ import threading
 from collections.abc import Callable
 
 from ...events import AuthorizeUrl, DeviceCode, FlowChosen, SignedIn
+from .._html import FONT, MUTED, esc
 from ..cards import card_bundle, outcome_bundle
 from ..text import OUTCOME_LABELS, event_lines, failure_lines
-from ._html import FONT, MUTED, esc
 from ._panel import SignInPanel
 
 ALREADY = ("Already signed in to {name} ({key}): the stored sign-in still works "
