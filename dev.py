@@ -6,11 +6,12 @@
 
 and one for contributors, which CI runs too:
 
-    python3 dev.py check   # ruff, mypy and the layer contracts (import-linter)
+    python3 dev.py check   # ruff, mypy, the layer contracts; the lab extension's lint and tsc
 
 Each creates ``.venv`` next to this file on first use and installs both distributions of this
 repository into it, editable: ``authsome-nb`` (the product) and ``authsome-nb-emulator``
-(``emulator/``).  Extra arguments after ``test`` go to pytest (``python3 dev.py test -k store``).
+(``emulator/``).  Extra arguments after ``test`` go to pytest (``python3 dev.py test -k store``);
+without any, the JupyterLab extension's unit tests (``jlpm test``) run first.
 """
 
 from __future__ import annotations
@@ -110,6 +111,22 @@ def ensure_hub_proxy() -> None:
     stamp.write_text(wanted)
 
 
+LAB = ROOT / "labextension"
+
+
+def lab_script(script: str) -> bool:
+    """Run one of the JupyterLab extension's package.json scripts with jlpm (JupyterLab's yarn,
+    in .venv), installing its node_modules first when they are missing or older than the lock."""
+    env = with_node()
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")  # the scripts call jlpm too
+    jlpm = str(BIN / "jlpm")
+    state = LAB / "node_modules" / ".yarn-state.yml"
+    if not state.exists() or state.stat().st_mtime < (LAB / "yarn.lock").stat().st_mtime:
+        run(jlpm, "install", cwd=LAB, env=env)
+    print("+ jlpm", script, "(labextension)", flush=True)
+    return subprocess.call([jlpm, script], cwd=LAB, env=env) == 0
+
+
 CHECKS = (
     ("ruff", "check", "."),
     ("mypy",),
@@ -124,6 +141,9 @@ def check() -> int:
         print("+", " ".join(command), flush=True)
         if subprocess.call([str(BIN / command[0]), *command[1:]], cwd=ROOT):
             failed.append(command[0])
+    # The lab extension: eslint, prettier, tsc --noEmit, its REST types up to date.
+    if not lab_script("lint"):
+        failed.append("labextension lint")
     if failed:
         print(f"Failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
@@ -136,7 +156,10 @@ def main(argv: list[str]) -> int:
         ensure_oidc_peer()
         ensure_chromium()
         ensure_hub_proxy()
-        return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
+        # The whole suite includes the lab extension's own unit tests (vitest, a few seconds).
+        lab_ok = lab_script("test") if len(argv) == 1 else True
+        status = subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
+        return status or (0 if lab_ok else 1)
     if command == "demo":
         ensure_venv("test")
         return subprocess.call([str(PYTHON), str(ROOT / "examples" / "demo.py"), *argv[1:]],
