@@ -4,18 +4,42 @@
  */
 
 /**
+ * One signed-in account, as Connection.to_dict() describes it (GET /authsome/api/connections).
+ *
+ * This interface was referenced by `AuthsomeNbRESTAPI`'s JSON-Schema
+ * via the `definition` "Connection".
+ */
+export type Connection = AccountFacts & {
+  /**
+   * The access token does not expire (GitHub's OAuth app tokens, for example)
+   */
+  never_expires: boolean;
+  client_id: string | null;
+  authority: string | null;
+};
+/**
+ * The account facts a notebook saves beside a card (authsome_nb/notebook/cards.py): a Connection without the app's client id and authority. Notebooks saved before never_expires was added lack it.
+ *
+ * This interface was referenced by `AuthsomeNbRESTAPI`'s JSON-Schema
+ * via the `definition` "ConnectionFacts".
+ */
+export type ConnectionFacts = AccountFacts & {
+  never_expires?: boolean;
+};
+
+/**
  * What the Jupyter server extension's /authsome/api answers and accepts, and the account facts a notebook saves beside its cards. One source for both sides: the JupyterLab extension's TypeScript types are generated from it (labextension: jlpm schema), and the server's real answers are validated against it in tests/jupyter. No shape here holds a token.
  */
 export interface AuthsomeNbRESTAPI {
   [k: string]: unknown;
 }
 /**
- * One signed-in account, as Connection.to_dict() describes it (GET /authsome/api/connections).
+ * The fields a connection and a saved card share: who, where, which scopes, until when. Never a token.
  *
  * This interface was referenced by `AuthsomeNbRESTAPI`'s JSON-Schema
- * via the `definition` "Connection".
+ * via the `definition` "AccountFacts".
  */
-export interface Connection {
+export interface AccountFacts {
   /**
    * provider/connection
    */
@@ -30,14 +54,8 @@ export interface Connection {
    * Unix seconds; null when there is no access token, or it never expires, or the connection has no expiry (an API key)
    */
   expires_at: number | null;
-  /**
-   * The access token does not expire (GitHub's OAuth app tokens, for example)
-   */
-  never_expires: boolean;
   created_at: number | null;
   last_refresh: number | null;
-  client_id: string | null;
-  authority: string | null;
   /**
    * How it was signed in: pkce, device_code, jupyterhub, api_key …
    */
@@ -55,27 +73,6 @@ export interface Connection {
  */
 export interface ConnectionList {
   connections: Connection[];
-}
-/**
- * The account facts a notebook saves beside a card (authsome_nb/notebook/cards.py): a Connection without the app's client id and authority. Notebooks saved before never_expires was added lack it.
- *
- * This interface was referenced by `AuthsomeNbRESTAPI`'s JSON-Schema
- * via the `definition` "ConnectionFacts".
- */
-export interface ConnectionFacts {
-  key: string;
-  provider: string;
-  connection: string;
-  username: string | null;
-  display_name: string | null;
-  tenant_id: string | null;
-  scopes: string[];
-  expires_at: number | null;
-  never_expires?: boolean;
-  created_at: number | null;
-  last_refresh: number | null;
-  flow: string | null;
-  refresh_error: string | null;
 }
 /**
  * application/vnd.authsome.connection+json: the account card of a finished sign-in
