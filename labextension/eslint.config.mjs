@@ -20,6 +20,11 @@ export default tseslint.config(
     }
   },
   {
+    // The project's rule for product code: a function longer than this does several jobs.
+    files: ['src/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 60 }] }
+  },
+  {
     files: ['scripts/*.mjs'],
     languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } }
   },

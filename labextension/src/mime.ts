@@ -11,8 +11,8 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
-import type { ConnectionFacts, SavedCard, SavedTable } from './api';
-import { describeToken, h } from './dom';
+import type { Connection, ConnectionFacts, SavedCard, SavedTable } from './api';
+import { Child, describeToken, h } from './dom';
 import { sharedModel } from './live';
 import { ConnectionsModel } from './model';
 import { confirmSignOut } from './signout';
@@ -30,6 +30,23 @@ function initials(name: string): string {
       .slice(0, 2)
       .map(p => p[0].toUpperCase())
       .join('') || '?'
+  );
+}
+
+/** The card's head: initials, name and account, and the state as a badge. */
+function header(c: ConnectionFacts, state: string): HTMLElement {
+  const name = c.display_name || c.username || 'Unknown account';
+  return h(
+    'div',
+    { class: 'authsome-CardHeader' },
+    h('div', { class: 'authsome-Avatar', 'aria-hidden': 'true' }, initials(name)),
+    h(
+      'div',
+      { class: 'authsome-Who' },
+      h('div', { class: 'authsome-Name' }, name),
+      h('div', { class: 'authsome-Account' }, c.username || '')
+    ),
+    h('span', { class: 'authsome-Badge', 'data-state': state }, state)
   );
 }
 
@@ -93,7 +110,6 @@ export class ConnectionCard extends LiveOutput {
     const now = this.model.find(saved.key, this.seenAt);
     const c = now ?? saved;
     const state = now === null ? 'signed out' : c.refresh_error ? 'refresh failed' : 'signed in';
-    const name = c.display_name || c.username || 'Unknown account';
     this.node.dataset.key = saved.key;
     this.node.dataset.state = state;
     const rows: [string, Node | string][] = [
@@ -105,46 +121,33 @@ export class ConnectionCard extends LiveOutput {
     if (c.refresh_error && now !== null) {
       rows.push(['Last refresh', c.refresh_error]);
     }
-    let footer: Node;
+    const note = this._saved?.note && now !== null ? this._saved.note : '';
+    this.node.replaceChildren(
+      header(c, state),
+      ...(note ? [h('p', { class: 'authsome-CardNote' }, note)] : []),
+      h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      this._footer(saved, now)
+    );
+  }
+
+  /** What can be done: sign in again, nothing yet, log out of the Hub, or sign out here. */
+  private _footer(saved: ConnectionFacts, now: Connection | null | undefined): Node {
+    const hint = (...text: Child[]) => h('p', { class: 'authsome-CardHint' }, ...text);
     if (now === null) {
-      footer = h(
-        'p',
-        { class: 'authsome-CardHint' },
+      return hint(
         'Signed out in every kernel. Sign in again: ',
         h('code', {}, command(saved, 'login'))
       );
-    } else if (now === undefined) {
-      footer = h('p', { class: 'authsome-CardHint' }, 'As saved in this notebook.');
-    } else if (c.flow === 'jupyterhub') {
-      footer = h(
-        'p',
-        { class: 'authsome-CardHint' },
-        'Signed in at JupyterHub: log out of the Hub to end it.'
-      );
-    } else {
-      const signOut = h('button', { class: 'jp-Button jp-mod-styled jp-mod-warn' }, 'Sign out');
-      signOut.addEventListener('click', () => void confirmSignOut(this.model, now));
-      footer = h('div', { class: 'authsome-Actions' }, signOut);
     }
-    const note = this._saved?.note && now !== null ? this._saved.note : '';
-    const parts: Node[] = [
-      h(
-        'div',
-        { class: 'authsome-CardHeader' },
-        h('div', { class: 'authsome-Avatar', 'aria-hidden': 'true' }, initials(name)),
-        h(
-          'div',
-          { class: 'authsome-Who' },
-          h('div', { class: 'authsome-Name' }, name),
-          h('div', { class: 'authsome-Account' }, c.username || '')
-        ),
-        h('span', { class: 'authsome-Badge', 'data-state': state }, state)
-      ),
-      ...(note ? [h('p', { class: 'authsome-CardNote' }, note)] : []),
-      h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-      footer
-    ];
-    this.node.replaceChildren(...parts);
+    if (now === undefined) {
+      return hint('As saved in this notebook.');
+    }
+    if (now.flow === 'jupyterhub') {
+      return hint('Signed in at JupyterHub: log out of the Hub to end it.');
+    }
+    const signOut = h('button', { class: 'jp-Button jp-mod-styled jp-mod-warn' }, 'Sign out');
+    signOut.addEventListener('click', () => void confirmSignOut(this.model, now));
+    return h('div', { class: 'authsome-Actions' }, signOut);
   }
 
   private _saved: SavedCard | null = null;
