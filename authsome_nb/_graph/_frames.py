@@ -41,7 +41,8 @@ def import_pandas():
     except ImportError:
         raise MissingDependencyError(
             "DataFrames from Microsoft Graph need pandas, which is not installed",
-            remedy='pip install "authsome-nb[pandas]"',
+            # Not the extra ("authsome-nb[pandas]"): that needs the package on an index.
+            remedy='pip install "pandas>=2.1" (what the pandas extra of authsome-nb adds)',
         ) from None
     return pandas
 

@@ -10,6 +10,8 @@ finished, its output is replaced, in place, by a plain MIME bundle:
   Notebook 7 extension renders them as live cards that follow the store (a sign-out in the
   sidebar or another kernel shows within a second or two) and can sign out.
 - ``text/html``: the same card as static HTML, for VS Code, nbconvert, nbviewer and GitHub.
+  Its times carry the day and the zone (``as of 2026-12-04 17:04 CET``): it is read later,
+  and elsewhere.
 - ``text/plain``: the lines a terminal or a log shows.
 
 Live widgets remain only for what is still going on: a device code being waited for, a button
@@ -34,7 +36,7 @@ from ._html import (
     table_html,
     table_text,
 )
-from .text import clock, connection_lines, token_expiry
+from .text import connection_lines, stamp, token_expiry
 
 CONNECTION_MIME = "application/vnd.authsome.connection+json"
 CONNECTIONS_MIME = "application/vnd.authsome.connections+json"
@@ -43,9 +45,10 @@ FORMAT_VERSION = 1
 TABLE_HEADERS = ("connection", "account", "name", "tenant", "scopes", "token", "flow")
 NO_CONNECTIONS = "No connections yet: sign in with %authsome login microsoft"
 
-#: the facts a card may carry (``Connection.to_dict()`` keys); nothing else leaves the kernel
+#: the facts a card may carry (``Connection.to_dict()`` keys); nothing else leaves the kernel.
+#: Their shape is ``ConnectionFacts`` in ``authsome_nb/jupyter/rest-api.schema.json``.
 FACTS = ("key", "provider", "connection", "username", "display_name", "tenant_id", "scopes",
-         "expires_at", "created_at", "last_refresh", "flow", "refresh_error")
+         "expires_at", "never_expires", "created_at", "last_refresh", "flow", "refresh_error")
 
 
 def facts(connection) -> dict:
@@ -71,11 +74,11 @@ def _chips(scopes: Sequence[str]) -> str:
     ) or "-"
 
 
-def token_state(connection) -> str:
+def token_state(connection, *, dated: bool = False) -> str:
     """The token row: a failing refresh wins over an expiry that no longer means anything."""
     if connection.refresh_error:
         return "refresh failed: sign in again"
-    return token_expiry(connection.expires_at)
+    return token_expiry(connection.expires_at, dated=dated)
 
 
 def card_html(connection, *, note: str = "") -> str:
@@ -92,7 +95,7 @@ def card_html(connection, *, note: str = "") -> str:
     )
     rows = [("tenant", esc(c.tenant_id))] if c.tenant_id else []  # GitHub, Google: none
     rows += [("connection", f"<code>{esc(c.key)}</code>"), ("scopes", _chips(c.scopes)),
-             ("token", esc(token_state(c)))]
+             ("token", esc(token_state(c, dated=True)))]
     if c.refresh_error:
         rows.append(("last refresh", esc(c.refresh_error)))
     body = "".join(
@@ -101,7 +104,7 @@ def card_html(connection, *, note: str = "") -> str:
         for k, v in rows)
     ends = ("Signed in at JupyterHub: log out of the Hub to end it" if c.flow == HUB_FLOW else
             f"Sign out: <code>%authsome logout {esc(c.provider)} {esc(c.connection)}</code>")
-    footer = f"{ends} · as of {esc(clock(time.time()) or '-')}"
+    footer = f"{ends} · as of {esc(stamp(time.time()))}"
     shown_note = f"<div style='margin:6px 0 0'>{esc(note)}</div>" if note else ""
     return (f"<div class='authsome-card' data-authsome-key='{esc(c.key)}' "
             f"style='{_card_style()}'>{header}{shown_note}"
@@ -111,7 +114,7 @@ def card_html(connection, *, note: str = "") -> str:
 
 def card_bundle(connection, *, note: str = "") -> dict:
     """The finished output of a sign-in: the account card, three ways."""
-    lines = ([note] if note else []) + connection_lines(connection)
+    lines = ([note] if note else []) + connection_lines(connection, dated=True)
     return {
         CONNECTION_MIME: {"version": FORMAT_VERSION, "connection": facts(connection),
                           "note": note},
@@ -120,14 +123,14 @@ def card_bundle(connection, *, note: str = "") -> dict:
     }
 
 
-def table_row(connection) -> tuple[str, ...]:
+def table_row(connection, *, dated: bool = False) -> tuple[str, ...]:
     return (
         connection.key,
         connection.username or "",
         connection.display_name or "",
         connection.tenant_id or "",
         " ".join(connection.scopes),
-        token_state(connection) if not connection.refresh_error
+        token_state(connection, dated=dated) if not connection.refresh_error
         else f"last refresh failed: {connection.refresh_error}",
         connection.flow or "",
     )
@@ -137,9 +140,9 @@ def connections_bundle(connections: Iterable, provider: str | None = None) -> di
     """``%authsome list``: the connections table, three ways."""
     found = list(connections)
     if found:
-        html = table_html(TABLE_HEADERS, [table_row(c) for c in found],
-                          caption=f"as of {clock(time.time())}")
-        text = table_text(TABLE_HEADERS, [table_row(c) for c in found])
+        rows = [table_row(c, dated=True) for c in found]
+        html = table_html(TABLE_HEADERS, rows, caption=f"as of {stamp(time.time())}")
+        text = table_text(TABLE_HEADERS, rows)
     else:
         html = f"<p style='color:{MUTED}'>{esc(NO_CONNECTIONS)}</p>"
         text = NO_CONNECTIONS

@@ -47,11 +47,30 @@ def clock(timestamp: float | None) -> str:
     return when.strftime("%Y-%m-%d %H:%M")
 
 
-def token_expiry(expires_at: float | None) -> str:
-    """``expires in 59 min (at 14:05)``: relative for people, absolute for the record."""
+def stamp(timestamp: float | None) -> str:
+    """A moment that stays clear when read elsewhere and later, ``2026-12-04 17:04 CET``: what
+    saved outputs carry (a notebook reopened next week, in another zone, on GitHub)."""
+    if not timestamp or not math.isfinite(timestamp):
+        return ""
+    when = datetime.fromtimestamp(timestamp).astimezone()
+    return f"{when:%Y-%m-%d %H:%M} {_zone(when)}"
+
+
+def _zone(when: datetime) -> str:
+    """The zone's abbreviation (``CET``, ``UTC``), or its offset where it has none (``+03``)."""
+    name = when.tzname() or ""
+    if name.isalpha():
+        return name
+    offset = when.strftime("%z")  # +0300
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+def token_expiry(expires_at: float | None, *, dated: bool = False) -> str:
+    """``expires in 59 min (at 14:05)``: relative for people, absolute for the record; with the
+    day and the zone when ``dated`` (a saved output)."""
     relative = describe_expiry(expires_at)
     if expires_at and math.isfinite(expires_at) and expires_at > time.time():
-        return f"{relative} (at {clock(expires_at)})"
+        return f"{relative} (at {stamp(expires_at) if dated else clock(expires_at)})"
     return relative
 
 
@@ -66,8 +85,9 @@ def failure_lines(error: BaseException, outcome: str) -> list[str]:
     return [f"Sign-in {label}."]
 
 
-def connection_lines(connection) -> list[str]:
-    """A signed-in connection in a few lines: who, which tenant, which scopes, until when."""
+def connection_lines(connection, *, dated: bool = False) -> list[str]:
+    """A signed-in connection in a few lines: who, which tenant, which scopes, until when (with
+    the day and the zone when ``dated``)."""
     who = connection.display_name or connection.username or "unknown account"
     if connection.display_name and connection.username:
         who = f"{connection.display_name} <{connection.username}>"
@@ -75,7 +95,7 @@ def connection_lines(connection) -> list[str]:
         f"Connection {connection.key}: {who}",
         # Providers without tenants (GitHub, Google) show none rather than an empty one.
         (f"  tenant {connection.tenant_id}; " if connection.tenant_id else "  ")
-        + f"token {token_expiry(connection.expires_at)}",
+        + f"token {token_expiry(connection.expires_at, dated=dated)}",
         f"  scopes {' '.join(connection.scopes) or '-'}",
     ]
     if connection.refresh_error:

@@ -149,8 +149,8 @@ class EncryptedStore:
         if exc.reason == "version":
             return StoreVersionError(
                 f"The store {self.path} was {exc}",
-                remedy="upgrade authsome-nb (pip install -U authsome-nb); the file was left "
-                "untouched",
+                remedy="upgrade authsome-nb (in its checkout: git pull, then pip install . again); "
+                "the file was left untouched",
             )
         written_by = f" It was written with the {exc.header.kind_name}." if exc.header else ""
         if exc.reason == "wrong_key":

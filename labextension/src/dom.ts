@@ -5,6 +5,9 @@
  */
 export type Child = Node | string | null | undefined | false;
 
+/** The flow of a connection that holds an API key rather than OAuth tokens. */
+export const API_KEY_FLOW = 'api_key';
+
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attributes: Record<string, string | boolean | undefined> = {},
@@ -44,16 +47,26 @@ export function describeExpiry(expiresAt: number | null, now = Date.now() / 1000
   return `expires in ${(left / 3600).toFixed(1)} h`;
 }
 
-/** The token row: a failed refresh wins over an expiry that no longer means anything. */
+/**
+ * The token row: a failed refresh wins over an expiry that no longer means anything; an
+ * API key without an expiry says so rather than "no access token".
+ */
 export function describeToken(c: {
   expires_at: number | null;
   refresh_error: string | null;
   never_expires?: boolean;
+  flow?: string | null;
 }): string {
   if (c.refresh_error) {
     return 'refresh failed: sign in again';
   }
-  return c.never_expires ? 'does not expire' : describeExpiry(c.expires_at);
+  if (c.never_expires) {
+    return 'does not expire';
+  }
+  if (c.expires_at === null && c.flow === API_KEY_FLOW) {
+    return 'API key, no expiry';
+  }
+  return describeExpiry(c.expires_at);
 }
 
 /** A link only for http(s) URLs: anything else is shown as text. */

@@ -8,11 +8,7 @@
  * `authsome-interrupt`, and the notebook holding it has its kernel interrupted, which ends
  * the sign-in as cancelled.
  */
-import {
-  ILayoutRestorer,
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
-} from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, ISessionContext } from '@jupyterlab/apputils';
 import { IStatusBar } from '@jupyterlab/statusbar';
 

@@ -8,44 +8,60 @@
  * connection is gone, shows the new account when someone signs in again elsewhere, and can
  * sign out itself. Everything is built from text nodes: the facts cannot inject markup.
  */
-import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
-import { IConnection } from './api';
-import { describeToken, h } from './dom';
+import type { Connection, ConnectionFacts, SavedCard, SavedTable } from './api';
+import { Child, describeToken, h } from './dom';
 import { sharedModel } from './live';
 import { ConnectionsModel } from './model';
+import { confirmSignOut } from './signout';
 
 export const CONNECTION_MIME = 'application/vnd.authsome.connection+json';
 export const CONNECTIONS_MIME = 'application/vnd.authsome.connections+json';
-
-interface ISavedCard {
-  version: number;
-  connection: IConnection;
-  note?: string;
-}
-
-interface ISavedTable {
-  version: number;
-  provider: string | null;
-  connections: IConnection[];
-}
 
 function initials(name: string): string {
   const parts = name
     .replace(/[@.]/g, ' ')
     .split(/\s+/)
     .filter(p => /^\p{L}/u.test(p));
-  return parts.slice(0, 2).map(p => p[0].toUpperCase()).join('') || '?';
+  return (
+    parts
+      .slice(0, 2)
+      .map(p => p[0].toUpperCase())
+      .join('') || '?'
+  );
 }
 
-function command(c: IConnection, verb: string): string {
+/** The card's head: initials, name and account, and the state as a badge. */
+function header(c: ConnectionFacts, state: string): HTMLElement {
+  const name = c.display_name || c.username || 'Unknown account';
+  return h(
+    'div',
+    { class: 'authsome-CardHeader' },
+    h('div', { class: 'authsome-Avatar', 'aria-hidden': 'true' }, initials(name)),
+    h(
+      'div',
+      { class: 'authsome-Who' },
+      h('div', { class: 'authsome-Name' }, name),
+      h('div', { class: 'authsome-Account' }, c.username || '')
+    ),
+    h('span', { class: 'authsome-Badge', 'data-state': state }, state)
+  );
+}
+
+function command(c: ConnectionFacts, verb: string): string {
   const name = c.connection === 'default' ? '' : ` ${c.connection}`;
   return `%authsome ${verb} ${c.provider}${name}`;
 }
 
-/** A widget that re-renders whenever the shared model changes, until disposed. */
+/**
+ * A widget that re-renders whenever the shared model changes, until disposed.
+ *
+ * Its saved facts may be newer than the page's list (the card of a sign-in that just
+ * ended): until a list fetched after it came, it shows what it was given, never "signed
+ * out" from an older list, and asks for a newer list at once.
+ */
 abstract class LiveOutput extends Widget implements IRenderMime.IRenderer {
   constructor() {
     super();
@@ -55,9 +71,20 @@ abstract class LiveOutput extends Widget implements IRenderMime.IRenderer {
 
   readonly model: ConnectionsModel;
 
-  abstract renderModel(model: IRenderMime.IMimeModel): Promise<void>;
+  async renderModel(mimeModel: IRenderMime.IMimeModel): Promise<void> {
+    this.load(mimeModel);
+    this.seenAt = this.model.generation;
+    this.render();
+    this.model.requestNewerThan(this.seenAt);
+  }
+
+  /** Take the saved facts out of the output's data. */
+  protected abstract load(mimeModel: IRenderMime.IMimeModel): void;
 
   protected abstract render(): void;
+
+  /** The model's generation when these facts appeared: only a newer list may contradict them. */
+  protected seenAt = 0;
 
   dispose(): void {
     this.model.changed.disconnect(this.render, this);
@@ -71,9 +98,8 @@ export class ConnectionCard extends LiveOutput {
     this.addClass('authsome-Card');
   }
 
-  async renderModel(mimeModel: IRenderMime.IMimeModel): Promise<void> {
-    this._saved = mimeModel.data[CONNECTION_MIME] as unknown as ISavedCard;
-    this.render();
+  protected load(mimeModel: IRenderMime.IMimeModel): void {
+    this._saved = mimeModel.data[CONNECTION_MIME] as unknown as SavedCard;
   }
 
   protected render(): void {
@@ -81,10 +107,9 @@ export class ConnectionCard extends LiveOutput {
     if (!saved) {
       return;
     }
-    const now = this.model.find(saved.key);
+    const now = this.model.find(saved.key, this.seenAt);
     const c = now ?? saved;
     const state = now === null ? 'signed out' : c.refresh_error ? 'refresh failed' : 'signed in';
-    const name = c.display_name || c.username || 'Unknown account';
     this.node.dataset.key = saved.key;
     this.node.dataset.state = state;
     const rows: [string, Node | string][] = [
@@ -96,61 +121,36 @@ export class ConnectionCard extends LiveOutput {
     if (c.refresh_error && now !== null) {
       rows.push(['Last refresh', c.refresh_error]);
     }
-    let footer: Node;
+    const note = this._saved?.note && now !== null ? this._saved.note : '';
+    this.node.replaceChildren(
+      header(c, state),
+      ...(note ? [h('p', { class: 'authsome-CardNote' }, note)] : []),
+      h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      this._footer(saved, now)
+    );
+  }
+
+  /** What can be done: sign in again, nothing yet, log out of the Hub, or sign out here. */
+  private _footer(saved: ConnectionFacts, now: Connection | null | undefined): Node {
+    const hint = (...text: Child[]) => h('p', { class: 'authsome-CardHint' }, ...text);
     if (now === null) {
-      footer = h(
-        'p',
-        { class: 'authsome-CardHint' },
+      return hint(
         'Signed out in every kernel. Sign in again: ',
         h('code', {}, command(saved, 'login'))
       );
-    } else if (now === undefined) {
-      footer = h('p', { class: 'authsome-CardHint' }, 'As saved in this notebook.');
-    } else if (c.flow === 'jupyterhub') {
-      footer = h('p', { class: 'authsome-CardHint' },
-        'Signed in at JupyterHub: log out of the Hub to end it.');
-    } else {
-      const signOut = h('button', { class: 'jp-Button jp-mod-styled jp-mod-warn' }, 'Sign out');
-      signOut.addEventListener('click', () => void this._confirmSignOut(now));
-      footer = h('div', { class: 'authsome-Actions' }, signOut);
     }
-    const note = this._saved?.note && now !== null ? this._saved.note : '';
-    const parts: Node[] = [
-      h(
-        'div',
-        { class: 'authsome-CardHeader' },
-        h('div', { class: 'authsome-Avatar', 'aria-hidden': 'true' }, initials(name)),
-        h(
-          'div',
-          { class: 'authsome-Who' },
-          h('div', { class: 'authsome-Name' }, name),
-          h('div', { class: 'authsome-Account' }, c.username || '')
-        ),
-        h('span', { class: 'authsome-Badge', 'data-state': state }, state)
-      ),
-      ...(note ? [h('p', { class: 'authsome-CardNote' }, note)] : []),
-      h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-      footer
-    ];
-    this.node.replaceChildren(...parts);
+    if (now === undefined) {
+      return hint('As saved in this notebook.');
+    }
+    if (now.flow === 'jupyterhub') {
+      return hint('Signed in at JupyterHub: log out of the Hub to end it.');
+    }
+    const signOut = h('button', { class: 'jp-Button jp-mod-styled jp-mod-warn' }, 'Sign out');
+    signOut.addEventListener('click', () => void confirmSignOut(this.model, now));
+    return h('div', { class: 'authsome-Actions' }, signOut);
   }
 
-  private async _confirmSignOut(c: IConnection): Promise<void> {
-    const result = await showDialog({
-      title: `Sign out of ${c.key}?`,
-      body:
-        `${c.username || 'This account'} will be signed out in every kernel and notebook ` +
-        'that uses this store. Its tokens are deleted.',
-      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Sign out' })]
-    });
-    if (result.button.accept) {
-      await this.model.signOut(c).catch(error =>
-        showDialog({ title: 'Sign-out failed', body: String(error), buttons: [Dialog.okButton()] })
-      );
-    }
-  }
-
-  private _saved: ISavedCard | null = null;
+  private _saved: SavedCard | null = null;
 }
 
 export class ConnectionsTableView extends LiveOutput {
@@ -159,9 +159,8 @@ export class ConnectionsTableView extends LiveOutput {
     this.addClass('authsome-Table');
   }
 
-  async renderModel(mimeModel: IRenderMime.IMimeModel): Promise<void> {
-    this._saved = mimeModel.data[CONNECTIONS_MIME] as unknown as ISavedTable;
-    this.render();
+  protected load(mimeModel: IRenderMime.IMimeModel): void {
+    this._saved = mimeModel.data[CONNECTIONS_MIME] as unknown as SavedTable;
   }
 
   protected render(): void {
@@ -169,13 +168,17 @@ export class ConnectionsTableView extends LiveOutput {
     if (!saved) {
       return;
     }
-    const live = this.model.loaded && this.model.error === null;
+    const live = this.model.isCurrentFor(this.seenAt);
     const all = live ? this.model.connections : saved.connections;
     const shown = all.filter(c => !saved.provider || c.provider === saved.provider);
     if (shown.length === 0) {
       this.node.replaceChildren(
-        h('p', { class: 'authsome-CardHint' }, 'No connections yet: sign in with ',
-          h('code', {}, '%authsome login microsoft'))
+        h(
+          'p',
+          { class: 'authsome-CardHint' },
+          'No connections yet: sign in with ',
+          h('code', {}, '%authsome login microsoft')
+        )
       );
       return;
     }
@@ -192,18 +195,27 @@ export class ConnectionsTableView extends LiveOutput {
             h(
               'tr',
               { 'data-key': c.key },
-              ...[c.key, c.username || '', c.display_name || '', c.tenant_id || '',
-                c.scopes.join(' '), describeToken(c)].map(v => h('td', {}, v))
+              ...[
+                c.key,
+                c.username || '',
+                c.display_name || '',
+                c.tenant_id || '',
+                c.scopes.join(' '),
+                describeToken(c)
+              ].map(v => h('td', {}, v))
             )
           )
         )
       ),
-      h('p', { class: 'authsome-CardHint' },
-        live ? 'Follows the store.' : 'As saved in this notebook.')
+      h(
+        'p',
+        { class: 'authsome-CardHint' },
+        live ? 'Follows the store.' : 'As saved in this notebook.'
+      )
     );
   }
 
-  private _saved: ISavedTable | null = null;
+  private _saved: SavedTable | null = null;
 }
 
 const extension: IRenderMime.IExtension = {

@@ -5,6 +5,11 @@
  * It refetches when the server's event bus says the store changed (any kernel signed
  * in or out, a refresh failed), after its own actions, and otherwise once a minute
  * while the page is visible, as a safety net for a dropped event socket.
+ *
+ * A list is only as new as the fetch that brought it: every fetch is numbered, and an
+ * output that appears (a sign-in's card) notes the number reached so far and trusts only
+ * a list fetched after it. So the very first sign-in's card never reads "signed out" from
+ * a list fetched before the sign-in; it asks for a newer one instead.
  */
 import type { Event } from '@jupyterlab/services';
 import { Poll } from '@lumino/polling';
@@ -13,10 +18,10 @@ import { ISignal, Signal } from '@lumino/signaling';
 import {
   CONNECTIONS_EVENT,
   cancelSignIn,
-  IConnection,
-  ILoginJob,
-  IProvider,
-  ISignInRequest,
+  Connection,
+  LoginJob,
+  Provider,
+  SignInRequest,
   listConnections,
   listProviders,
   signInStatus,
@@ -25,7 +30,7 @@ import {
 } from './api';
 
 const JOB_POLL_MS = 1000;
-const MICROSOFT: IProvider = {
+const MICROSOFT: Provider = {
   name: 'microsoft',
   display_name: 'Microsoft',
   services: ['outlook', 'teams'],
@@ -33,7 +38,7 @@ const MICROSOFT: IProvider = {
 };
 const SUCCESS_SHOWN_MS = 8000;
 
-export function isRunning(job: ILoginJob | null): boolean {
+export function isRunning(job: LoginJob | null): boolean {
   return job !== null && (job.status === 'starting' || job.status === 'waiting');
 }
 
@@ -67,12 +72,12 @@ export class ConnectionsModel {
     return this._changed;
   }
 
-  get connections(): readonly IConnection[] {
+  get connections(): readonly Connection[] {
     return this._connections;
   }
 
   /** Connections whose last silent refresh failed (the status bar warns then). */
-  get failing(): readonly IConnection[] {
+  get failing(): readonly Connection[] {
     return this._connections.filter(c => c.refresh_error);
   }
 
@@ -80,22 +85,41 @@ export class ConnectionsModel {
    * The connection the status bar names: the default one (`microsoft/default`, else any
    * provider's `default`), else none.
    */
-  get defaultConnection(): IConnection | null {
+  get defaultConnection(): Connection | null {
     const defaults = this._connections.filter(c => c.connection === 'default');
     return defaults.find(c => c.provider === 'microsoft') ?? defaults[0] ?? null;
   }
 
-  /** The connection stored under `key` now: undefined while unknown (not loaded, or the
-   * server cannot be asked), null when there is none. */
-  find(key: string): IConnection | null | undefined {
-    if (!this._loaded || this._error !== null) {
+  /** How many listings have been started so far. */
+  get generation(): number {
+    return this._started;
+  }
+
+  /** The list is current for something that appeared at `generation`: fetched after it. */
+  isCurrentFor(generation: number): boolean {
+    return this._loaded && this._error === null && this._listed > generation;
+  }
+
+  /**
+   * The connection stored under `key` now: undefined while unknown (not loaded, the server
+   * cannot be asked, or the list is older than `generation`), null when there is none.
+   */
+  find(key: string, generation = 0): Connection | null | undefined {
+    if (!this.isCurrentFor(generation)) {
       return undefined;
     }
     return this._connections.find(c => c.key === key) ?? null;
   }
 
+  /** Make sure a list fetched after `generation` comes, unless one is already on its way. */
+  requestNewerThan(generation: number): void {
+    if (this._started <= generation) {
+      void this.refresh();
+    }
+  }
+
   /** The providers a sign-in may use (Microsoft alone until the server said more). */
-  get providers(): readonly IProvider[] {
+  get providers(): readonly Provider[] {
     return this._providers;
   }
 
@@ -125,7 +149,7 @@ export class ConnectionsModel {
   }
 
   /** The panel's current (or last finished) sign-in. */
-  get job(): ILoginJob | null {
+  get job(): LoginJob | null {
     return this._job;
   }
 
@@ -148,12 +172,12 @@ export class ConnectionsModel {
     return this._fetching;
   }
 
-  async signOut(connection: IConnection): Promise<void> {
+  async signOut(connection: Connection): Promise<void> {
     await signOut(connection.provider, connection.connection);
     await this.refresh();
   }
 
-  async signIn(request: ISignInRequest): Promise<void> {
+  async signIn(request: SignInRequest): Promise<void> {
     if (isRunning(this._job)) {
       return;
     }
@@ -166,9 +190,11 @@ export class ConnectionsModel {
       device_code: null,
       account: null,
       error: null,
-      outcome: null
+      outcome: null,
+      created_at: Date.now() / 1000,
+      finished_at: null
     });
-    let job: ILoginJob;
+    let job: LoginJob;
     try {
       job = await startSignIn(request);
     } catch (error) {
@@ -214,19 +240,29 @@ export class ConnectionsModel {
     await this.refresh();
   }
 
+  /** One listing; a fetch that ends after a newer one has ended is ignored. */
   private async _fetch(): Promise<void> {
+    const generation = ++this._started;
+    let found: Connection[];
     try {
-      this._connections = await listConnections();
-      this._error = null;
-      this._dropSolvedJob();
+      found = await listConnections();
     } catch (error) {
-      this._error = messageOf(error);
-      this._changed.emit();
+      if (generation > this._settled) {
+        this._settled = generation;
+        this._error = messageOf(error);
+        this._loaded = true;
+        this._changed.emit();
+      }
       throw error; // the poll backs off
-    } finally {
-      this._loaded = true;
     }
-    this._changed.emit();
+    if (generation > this._settled) {
+      this._settled = this._listed = generation;
+      this._connections = found;
+      this._error = null;
+      this._loaded = true;
+      this._dropSolvedJob();
+      this._changed.emit();
+    }
   }
 
   private _onEvent(_: Event.IManager, emission: Event.Emission): void {
@@ -235,7 +271,7 @@ export class ConnectionsModel {
     }
   }
 
-  private _setJob(job: ILoginJob | null): void {
+  private _setJob(job: LoginJob | null): void {
     this._job = job;
     if (job?.status === 'signed_in') {
       // Success is said for a moment, not forever.
@@ -263,14 +299,17 @@ export class ConnectionsModel {
   }
 
   private _changed = new Signal<this, void>(this);
-  private _connections: IConnection[] = [];
+  private _connections: Connection[] = [];
   private _error: string | null = null;
   private _events: Event.IManager | null = null;
   private _fetching: Promise<void> | null = null;
-  private _job: ILoginJob | null = null;
+  private _job: LoginJob | null = null;
+  private _listed = 0; // the fetch whose list is shown
   private _loaded = false;
   private _poll: Poll;
-  private _providers: IProvider[] = [MICROSOFT];
+  private _providers: Provider[] = [MICROSOFT];
   private _providersError: string | null = null;
+  private _settled = 0; // the latest fetch that ended, with a list or an error
   private _stale = false;
+  private _started = 0;
 }

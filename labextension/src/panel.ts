@@ -4,13 +4,14 @@
  * as data that offers one, whose code and link are shown right here (the browser that
  * shows JupyterLab is where the user is).
  */
-import { Clipboard, Dialog, showDialog } from '@jupyterlab/apputils';
+import { Clipboard } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { IConnection, ILoginJob, IProvider } from './api';
+import { Connection, LoginJob, Provider } from './api';
 import { describeToken, h, safeLink } from './dom';
 import { keyIcon } from './icon';
 import { ConnectionsModel, isRunning } from './model';
+import { confirmSignOut } from './signout';
 
 const BUTTON = 'jp-Button jp-mod-styled';
 const TICK_MS = 30 * 1000; // "expires in …" stays roughly right
@@ -93,7 +94,7 @@ export class ConnectionsPanel extends Widget {
       const chosen = this._provider.value || 'microsoft';
       this._provider.replaceChildren(...offered.map(p => this._option(p)));
       const keep = offered.find(p => p.name === chosen && p.device_code);
-      this._provider.value = keep ? chosen : offered.find(p => p.device_code)?.name ?? '';
+      this._provider.value = keep ? chosen : (offered.find(p => p.device_code)?.name ?? '');
       this._renderServices();
     }
     const error = this.model.providersError;
@@ -101,7 +102,7 @@ export class ConnectionsPanel extends Widget {
     this._providersError.textContent = error ? `Could not list the providers: ${error}` : '';
   }
 
-  private _option(p: IProvider): HTMLOptionElement {
+  private _option(p: Provider): HTMLOptionElement {
     const label = p.device_code
       ? `${p.display_name} (${p.name})`
       : `${p.display_name} (${p.name}): no device code, sign in from a notebook`;
@@ -134,14 +135,17 @@ export class ConnectionsPanel extends Widget {
     const model = this.model;
     const items: Node[] = [];
     if (model.error) {
-      items.push(
-        h('p', { class: 'authsome-Error' }, `Could not list connections: ${model.error}`)
-      );
+      items.push(h('p', { class: 'authsome-Error' }, `Could not list connections: ${model.error}`));
     }
     if (model.loaded && model.connections.length === 0 && !model.error) {
       items.push(
-        h('p', { class: 'authsome-Empty' }, 'No connections yet. Sign in below, or run ',
-          h('code', {}, '%authsome login microsoft'), ' in a notebook.')
+        h(
+          'p',
+          { class: 'authsome-Empty' },
+          'No connections yet. Sign in below, or run ',
+          h('code', {}, '%authsome login microsoft'),
+          ' in a notebook.'
+        )
       );
     }
     for (const connection of model.connections) {
@@ -150,21 +154,23 @@ export class ConnectionsPanel extends Widget {
     this._list.replaceChildren(...items);
   }
 
-  private _card(c: IConnection): HTMLElement {
+  private _card(c: Connection): HTMLElement {
     // JupyterHub's own sign-in (microsoft/hub) ends when the user logs out of the Hub.
     let signOut: HTMLElement;
     if (c.flow === 'jupyterhub') {
       signOut = h('span', { class: 'authsome-Hint' }, 'Signed in at JupyterHub');
     } else {
       signOut = h('button', { class: `${BUTTON} jp-mod-warn` }, 'Sign out');
-      signOut.addEventListener('click', () => void this._confirmSignOut(c));
+      signOut.addEventListener('click', () => void confirmSignOut(this.model, c));
     }
     let signInAgain: HTMLButtonElement | null = null;
     if (c.refresh_error) {
       signInAgain = h('button', { class: `${BUTTON} jp-mod-accept` }, 'Sign in again');
       signInAgain.disabled = isRunning(this.model.job);
-      signInAgain.addEventListener('click', () =>
-        void this.model.signIn({ provider: c.provider, connection: c.connection, force: true })
+      signInAgain.addEventListener(
+        'click',
+        () =>
+          void this.model.signIn({ provider: c.provider, connection: c.connection, force: true })
       );
     }
     const rows: [string, string][] = [
@@ -184,27 +190,7 @@ export class ConnectionsPanel extends Widget {
     );
   }
 
-  private async _confirmSignOut(c: IConnection): Promise<void> {
-    const result = await showDialog({
-      title: `Sign out of ${c.key}?`,
-      body: `${c.username || 'This account'} will be signed out in every kernel and notebook ` +
-        'that uses this store. Its tokens are deleted.',
-      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Sign out' })]
-    });
-    if (result.button.accept) {
-      try {
-        await this.model.signOut(c);
-      } catch (error) {
-        await showDialog({
-          title: 'Sign-out failed',
-          body: String(error),
-          buttons: [Dialog.okButton()]
-        });
-      }
-    }
-  }
-
-  private _renderJob(job: ILoginJob | null): void {
+  private _renderJob(job: LoginJob | null): void {
     if (!job) {
       this._jobArea.replaceChildren();
       this._jobArea.hidden = true;

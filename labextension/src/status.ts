@@ -40,9 +40,10 @@ export class ConnectionsStatus extends Widget {
     } else if (others) {
       text = `No default connection (${others} other${others === 1 ? '' : 's'})`;
     }
-    const details = connections.map(c =>
-      `${c.key}: ${c.username || c.display_name || 'unknown account'}` +
-      (c.refresh_error ? ` — last refresh failed: ${c.refresh_error}` : '')
+    const details = connections.map(
+      c =>
+        `${c.key}: ${c.username || c.display_name || 'unknown account'}` +
+        (c.refresh_error ? ` — last refresh failed: ${c.refresh_error}` : '')
     );
     this.node.title = details.length ? details.join('\n') : 'No connections: click to sign in';
     this.node.classList.toggle('authsome-mod-warning', failing.length > 0);

@@ -235,3 +235,52 @@ def test_the_sidebar_signs_in_to_any_provider_that_offers_a_device_code(lab, pag
     page.locator(".jp-Dialog").get_by_role("button", name="Sign out").click()
     expect(card).to_have_count(0)
     assert Session(server.home).connections() == []
+
+
+# Every state a notebook card shows, as it shows it: a card drawn as "signed out" for a moment
+# (the page's list was fetched before the sign-in) is caught even if it is redrawn soon after.
+RECORD_CARD_STATES = """() => {
+    window.authsomeCardStates = [];
+    const record = () => {
+        for (const card of document.querySelectorAll('.jp-Notebook .authsome-Card')) {
+            const seen = window.authsomeCardStates;
+            const state = card.dataset.state || '';
+            if (seen[seen.length - 1] !== state) seen.push(state);
+        }
+    };
+    new MutationObserver(record).observe(document.body, {
+        subtree: true, childList: true, attributes: true, attributeFilter: ['data-state']});
+}"""
+
+
+def test_the_first_sign_ins_card_never_says_signed_out_and_agrees_with_the_status_bar(
+        lab, page, tmp_path):
+    emu, server = lab
+    expect = playwright_api.expect
+    status = page.locator(".authsome-Status")
+    expect(status).to_have_text("Not signed in")  # the page's list: nobody signed in yet
+
+    page.locator('.jp-LauncherCard[data-category="Notebook"]').first.click()
+    expect(page.locator(".jp-Notebook")).to_be_visible()
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(
+        timeout=60_000)
+    page.evaluate(RECORD_CARD_STATES)
+    megan = emu.user("megan")
+    emu.auto_approve_after, emu.auto_approve_user = 0, "megan"
+    try:
+        cell = page.locator(".jp-Notebook .jp-CodeCell").first
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.type("%load_ext authsome_nb\n%authsome login microsoft --flow device")
+        page.keyboard.press("Control+Enter")
+        card = cell.locator('.authsome-Card[data-key="microsoft/default"]')
+        expect(card).to_have_attribute("data-state", "signed in", timeout=60_000)
+        expect(status).to_have_text(megan.upn)
+        expect(card.get_by_role("button", name="Sign out")).to_be_visible()  # live, current
+        states = page.evaluate("window.authsomeCardStates")
+        assert states and "signed out" not in states, states
+        _shot(page, tmp_path, "first-sign-in")
+    finally:
+        emu.auto_approve_after = None
+        Session(server.home).logout("microsoft", "default")
+    expect(card).to_have_attribute("data-state", "signed out")  # now it is true
+    expect(status).to_have_text("Not signed in")

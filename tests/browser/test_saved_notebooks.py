@@ -5,7 +5,9 @@ state saved: JupyterLab's default).  Opened again, in JupyterLab and in Notebook
 show the accounts, with no "model not found"; signing out in the sidebar turns the notebook's
 card to "signed out", and a sign-in or sign-out by another process reaches it within seconds.
 And while a blocking sign-in waits, its Cancel button stops it (the busy kernel is
-interrupted) and the cell ends calmly.
+interrupted) and the cell ends calmly.  Where no extension runs (GitHub, nbviewer, nbconvert)
+the saved card's static HTML says when, with the day and the kernel's zone; and a sign-in's
+fresh card in Notebook 7 never claims "signed out" from the page's older list.
 
 One Jupyter server and one Chromium for the module; screenshots go to the test's folder, and
 with ``AUTHSOME_NB_UPDATE_SCREENSHOTS=1`` to ``docs/`` too.  Requests to non-loopback hosts
@@ -15,8 +17,10 @@ are blocked.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +34,7 @@ from authsome_nb_emulator import Emulator  # noqa: E402
 from jupyter_process import ROOT, JupyterProcess, fresh_labextension_args  # noqa: E402
 from loopback_browser import LoopbackBrowser, loopback_browser, require_chromium  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
+from nbconvert import HTMLExporter  # noqa: E402
 from notebook_harness import kernel_env  # noqa: E402
 
 from authsome_nb._session import Session  # noqa: E402
@@ -46,6 +51,8 @@ SAVED_CELLS = [
     "%authsome list",
 ]
 CANCEL_CELLS = ["%load_ext authsome_nb\n%authsome login microsoft later --flow device"]
+FRESH_CELLS = ["%load_ext authsome_nb\n%authsome login microsoft fresh --flow device"]
+KERNEL_ZONE = "Europe/Berlin"  # the saved cards say when in the zone of the kernel that ran them
 
 
 @dataclass
@@ -95,7 +102,7 @@ def reopened(tmp_path_factory):
         client = NotebookClient(saved, timeout=90, kernel_name="python3",
                                 store_widget_state=False,
                                 resources={"metadata": {"path": str(notebooks)}})
-        with client.setup_kernel(env=kernel_env(env)):
+        with client.setup_kernel(env=kernel_env({**env, "TZ": KERNEL_ZONE})):
             for index, cell in enumerate(saved.cells):
                 if cell.source.startswith("%authsome login microsoft work"):
                     emu.auto_approve_user = "adele"
@@ -103,6 +110,7 @@ def reopened(tmp_path_factory):
         nbformat.write(saved, str(notebooks / "shared.ipynb"))
         emu.auto_approve_after = None
         nbformat.write(_notebook(CANCEL_CELLS), str(notebooks / "cancel.ipynb"))
+        nbformat.write(_notebook(FRESH_CELLS), str(notebooks / "fresh.ipynb"))
 
         server = JupyterProcess(workdir, home, app="jupyterlab", env=env,
                                 extra_args=fresh_labextension_args(workdir))
@@ -183,4 +191,65 @@ def test_cancel_stops_a_blocking_sign_in_and_the_cell_ends_calmly(reopened):
     expect(cell.locator("[data-mime-type='application/vnd.jupyter.stderr']")).to_have_count(0)
     expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible()
     assert "microsoft/later" not in [c.key for c in Session(reopened.server.home).connections()]
+    page.close()
+
+
+def test_the_saved_cards_static_html_says_the_day_and_the_zone(reopened):
+    """What GitHub, nbviewer or nbconvert show: the static HTML saved beside the card."""
+    saved = nbformat.read(str(reopened.server.workdir / "notebooks" / "shared.ipynb"), 4)
+    body, _ = HTMLExporter(template_name="basic").from_notebook_node(saved)
+    page = reopened.browser.context.new_page()
+    page.set_content(f"<!doctype html><html><body style='margin:16px'>{body}</body></html>")
+    card = page.locator(".authsome-card[data-authsome-key='microsoft/default']").first
+    expect(card).to_contain_text(reopened.emulator.user("megan").display_name)
+    dated = r"\d{4}-\d\d-\d\d \d\d:\d\d CES?T"  # the kernel ran in Europe/Berlin
+    expect(card).to_contain_text(re.compile(rf"as of {dated}"))
+    expect(card).to_contain_text(re.compile(rf"expires in \d+ min \(at {dated}\)"))
+    reopened.shot(card, "static-card-dated")
+    page.close()
+
+
+def _wait_for_idle_kernel(server: JupyterProcess, notebook: str, timeout: float = 60) -> None:
+    """Until the page's kernel for ``notebook`` has started and is idle (the server knows)."""
+    deadline = time.monotonic() + timeout
+    with server.client() as http:
+        while time.monotonic() < deadline:
+            for session in http.get("api/sessions").json():
+                if session["path"].endswith(notebook) and session["kernel"]["execution_state"] \
+                        == "idle":
+                    return
+            time.sleep(0.2)
+    raise AssertionError(f"no idle kernel for {notebook} within {timeout} s")
+
+
+def test_notebook_7s_card_of_a_new_sign_in_never_says_signed_out(reopened):
+    emu = reopened.emulator
+    page = reopened.open("notebooks/fresh.ipynb")
+    expect(page.locator(".jp-Notebook .jp-CodeCell").first).to_be_visible()
+    page.evaluate("""() => {
+        window.authsomeCardStates = [];
+        new MutationObserver(() => {
+            for (const card of document.querySelectorAll('.authsome-Card')) {
+                const seen = window.authsomeCardStates, state = card.dataset.state || '';
+                if (seen[seen.length - 1] !== state) seen.push(state);
+            }
+        }).observe(document.body, {subtree: true, childList: true, attributes: true,
+                                   attributeFilter: ['data-state']});
+    }""")
+    emu.auto_approve_after, emu.auto_approve_user = 0, "adele"
+    try:
+        cell = page.locator(".jp-Notebook .jp-CodeCell").first
+        _wait_for_idle_kernel(reopened.server, "fresh.ipynb")
+        cell.locator(".jp-InputArea-editor").click()
+        page.get_by_role("button", name="Run this cell and advance (Shift+Enter)").click()
+        card = cell.locator('.authsome-Card[data-key="microsoft/fresh"]')
+        expect(card).to_have_attribute("data-state", "signed in", timeout=60_000)
+        expect(card.get_by_role("button", name="Sign out")).to_be_visible()
+        states = page.evaluate("window.authsomeCardStates")
+        assert states and "signed out" not in states, states
+        reopened.shot(cell, "notebook7-first-card")
+    finally:
+        emu.auto_approve_after = None
+        Session(reopened.server.home).logout("microsoft", "fresh")
+    expect(card).to_have_attribute("data-state", "signed out", timeout=10_000)
     page.close()

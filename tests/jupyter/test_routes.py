@@ -1,4 +1,6 @@
-"""The REST routes the JupyterLab panel uses, on a real Jupyter server sharing the test's store."""
+"""The REST routes the JupyterLab panel uses, on a real Jupyter server sharing the test's store.
+
+Every answer is checked against the schema the extension's TypeScript types come from."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import time
 
 import httpx
 import pytest
+from rest_api import assert_shape
 
 from authsome_nb._session import Session
 from authsome_nb.store import Account, ConnectionRecord, MsalState
@@ -44,14 +47,15 @@ def test_connections_need_jupyters_token(jupyter):
     with jupyter.client() as http:
         reply = http.get("authsome/api/connections")
     assert reply.status_code == 200 and reply.headers["Cache-Control"] == "no-store"
-    assert isinstance(reply.json()["connections"], list)
+    assert_shape(reply.json(), "ConnectionList")
 
 
 def test_connections_show_what_any_process_stored_including_a_failed_refresh(jupyter):
     _add_connection(jupyter.home, "work", refresh_error="Token refresh failed for microsoft/work: "
                     "AADSTS700082: The refresh token has expired")
     with jupyter.client() as http:
-        found = {c["key"]: c for c in http.get("authsome/api/connections").json()["connections"]}
+        listed = assert_shape(http.get("authsome/api/connections").json(), "ConnectionList")
+    found = {c["key"]: c for c in listed["connections"]}
     work = found["microsoft/work"]
     assert (work["username"], work["tenant_id"]) == ("work@contoso.com", "tenant-1")
     assert work["scopes"] == ["User.Read"]
@@ -64,7 +68,8 @@ def test_sign_out_removes_the_connection_for_every_process(jupyter):
     with jupyter.client() as http:
         assert http.delete("authsome/api/connections/microsoft/leaving").status_code == 204
         again = http.delete("authsome/api/connections/microsoft/leaving")
-    assert again.status_code == 404 and "microsoft/leaving" in again.json()["message"]
+    assert again.status_code == 404
+    assert "microsoft/leaving" in assert_shape(again.json(), "ErrorReply")["message"]
     assert "microsoft/leaving" not in {c.key for c in Session(jupyter.home).connections()}
 
 
@@ -88,13 +93,14 @@ def test_a_browser_session_needs_the_xsrf_token_to_change_anything(jupyter):
 def test_a_bad_sign_in_request_is_refused_with_the_reason(jupyter, body, complaint):
     with jupyter.client() as http:
         reply = http.post("authsome/api/login", content=body)
-    assert reply.status_code == 400 and complaint in reply.json()["message"]
+    assert reply.status_code == 400
+    assert complaint in assert_shape(reply.json(), "ErrorReply")["message"]
 
 
 def test_a_sign_in_that_cannot_start_says_why_and_how_to_fix_it(jupyter):
     with jupyter.client() as http:
         started = http.post("authsome/api/login", json={"connection": "noclient"})
-        job = started.json()
+        job = assert_shape(started.json(), "LoginJob")
         assert started.status_code == 202
         assert started.headers["Location"].endswith(f"/authsome/api/login/{job['id']}")
         assert job["status"] == "failed" and job["outcome"] == "error"
@@ -110,7 +116,7 @@ def test_a_store_the_server_cannot_open_is_a_clear_error_not_a_traceback(jupyter
     with wrong.client() as http:
         reply = http.get("authsome/api/connections")
     assert reply.status_code == 500
-    message = reply.json()["message"]
+    message = assert_shape(reply.json(), "ErrorReply")["message"]
     assert "What to do" in message and "Traceback" not in reply.text
     assert "microsoft/locked" in {c.key for c in Session(jupyter.home).connections()}  # untouched
 
@@ -147,7 +153,8 @@ def test_the_sign_in_form_is_offered_every_provider_defined_as_data(jupyter):
         with jupyter.client() as http:
             reply = http.get("authsome/api/providers")
             assert reply.status_code == 200 and reply.headers["Cache-Control"] == "no-store"
-            offered = {p["name"]: p for p in reply.json()["providers"]}
+            listed = assert_shape(reply.json(), "ProviderList")["providers"]
+            offered = {p["name"]: p for p in listed}
             assert {"microsoft", "github", "google", "acme"} <= offered.keys()
             microsoft = offered["microsoft"]
             assert microsoft["device_code"] and microsoft["services"][:2] == ["outlook", "calendar"]

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from authsome_nb_emulator import Emulator, EmulatorBrowserError
 from jupyter_process import JupyterProcess
+from rest_api import assert_shape
 
 from authsome_nb._session import Session
 from authsome_nb.events import AuthorizeUrl, FlowChosen
@@ -60,14 +61,15 @@ def test_lab_signs_in_with_a_device_code_shows_the_account_and_signs_out(emulate
     with server.client() as http:
         started = http.post("authsome/api/login", json={"connection": "lab", "services": "outlook"})
         replies.append(started.text)
-        job = started.json()
+        job = assert_shape(started.json(), "LoginJob")
         assert started.status_code == 202 and job["status"] == "waiting"
         code = job["device_code"]
         assert code["user_code"] in emu.pending_user_codes()
         assert code["verification_uri"].startswith(emu.url) and code["expires_at"] > time.time()
 
         emu.approve(code["user_code"], user="megan")
-        done = _wait_for_job(http, job["id"], until={"signed_in", "failed"})
+        done = assert_shape(_wait_for_job(http, job["id"], until={"signed_in", "failed"}),
+                            "LoginJob")
         replies.append(json.dumps(done))
         megan = emu.user("megan")
         assert done["status"] == "signed_in" and done["account"]["username"] == megan.upn
@@ -75,7 +77,8 @@ def test_lab_signs_in_with_a_device_code_shows_the_account_and_signs_out(emulate
 
         listed = http.get("authsome/api/connections")
         replies.append(listed.text)
-        lab = next(c for c in listed.json()["connections"] if c["key"] == "microsoft/lab")
+        lab = next(c for c in assert_shape(listed.json(), "ConnectionList")["connections"]
+                   if c["key"] == "microsoft/lab")
         assert (lab["username"], lab["display_name"]) == (megan.upn, megan.display_name)
         assert lab["tenant_id"] == megan.tenant_id and "Mail.ReadWrite" in lab["scopes"]
         assert lab["expires_at"] > time.time() and lab["flow"] == "device"
@@ -95,7 +98,8 @@ def test_a_declined_device_code_says_so(emulated):
     with server.client() as http:
         job = http.post("authsome/api/login", json={"connection": "declined"}).json()
         emu.deny(job["device_code"]["user_code"])
-        done = _wait_for_job(http, job["id"], until={"failed", "signed_in"})
+        done = assert_shape(_wait_for_job(http, job["id"], until={"failed", "signed_in"}),
+                            "LoginJob")
     assert (done["status"], done["outcome"]) == ("failed", "declined")
     assert "declined" in done["error"] and "What to do" in done["error"]
 
@@ -108,9 +112,10 @@ def test_one_sign_in_per_connection_and_lab_can_cancel_it(emulated):
         assert (first.status_code, second.status_code) == (202, 200)
         assert second.json()["id"] == first.json()["id"]
         job_id = first.json()["id"]
-        assert http.delete(f"authsome/api/login/{job_id}").status_code == 202
+        cancelling = http.delete(f"authsome/api/login/{job_id}")
+        assert cancelling.status_code == 202 and assert_shape(cancelling.json(), "LoginJob")
         done = _wait_for_job(http, job_id, until={"cancelled", "failed", "signed_in"})
-    assert (done["status"], done["outcome"]) == ("cancelled", "cancelled")
+    assert (assert_shape(done, "LoginJob")["status"], done["outcome"]) == ("cancelled", "cancelled")
 
 
 def _browser_signed_in_to(server: JupyterProcess, emu: Emulator, user: str):

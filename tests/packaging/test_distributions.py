@@ -90,7 +90,7 @@ def test_without_nodejs_a_source_build_says_what_to_do(tmp_path):
                tmp_path / "dist", source, env=env, check=False)
     output = done.stdout + done.stderr
     assert done.returncode != 0
-    assert "needs Node.js (18 or newer) on PATH, and none was found" in output, output
+    assert "needs Node.js (20.19+ or 22.12+) on PATH, and none was found" in output, output
     assert "Traceback" not in output, output
 
 

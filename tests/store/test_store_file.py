@@ -123,9 +123,10 @@ def test_newer_format_is_refused_not_overwritten(tmp_path):
     blob[4] = 9  # format version
     store.path.write_bytes(bytes(blob))
     fresh = EncryptedStore(tmp_path)
-    with pytest.raises(StoreVersionError, match="newer authsome_nb"):
+    with pytest.raises(StoreVersionError, match="newer authsome_nb") as refused:
         put(fresh, "b")
     assert store.path.read_bytes() == bytes(blob)
+    assert "pip install . again" in refused.value.remedy  # works from a checkout, no index
 
 
 def test_reset_moves_the_old_file_aside(tmp_path):
