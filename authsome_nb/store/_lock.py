@@ -48,7 +48,13 @@ else:
 
 
 class InterProcessLock:
-    """``with lock:`` holds it; re-entrant within a thread; waits up to ``timeout`` seconds."""
+    """``with lock:`` holds it; re-entrant within a thread; waits up to ``timeout`` seconds.
+
+    Host-local: on a home shared by several hosts, :class:`~._shared_lock.SharedHomeLock`
+    puts a lease behind it.
+    """
+
+    crosses_hosts = False  # a stat of a file written under it is to be trusted
 
     def __init__(self, path: Path, timeout: float = 120.0) -> None:
         self.path = path
@@ -68,7 +74,7 @@ class InterProcessLock:
         self._depth += 1
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._depth -= 1
         if self._depth == 0 and self._fd is not None:
             fd, self._fd = self._fd, None
@@ -78,6 +84,10 @@ class InterProcessLock:
                 os.close(fd)
         self._thread_lock.release()
 
+    def confirm(self) -> bool:
+        """Always still held: the kernel keeps a ``flock`` until its holder lets go or dies."""
+        return True
+
     def _acquire(self) -> int:
         try:
             fd = _open_lock_file(self.path)
@@ -85,7 +95,7 @@ class InterProcessLock:
             raise write_failure(exc, self.path) from None
         deadline = time.monotonic() + self.timeout
         delay = 0.001
-        while not _try_lock(fd):
+        while not _locked_or_closed(fd):
             if time.monotonic() >= deadline:
                 os.close(fd)
                 raise StoreError(
@@ -159,6 +169,16 @@ class InterProcessSlots:
             if fd is not None:
                 _unlock(fd)
             self._busy[index] = False
+
+
+def _locked_or_closed(fd: int) -> bool:
+    """``_try_lock``; a refusal other than "held elsewhere" (``ENOLCK``: an NFS mount without
+    a lock daemon) closes the descriptor before it is raised."""
+    try:
+        return _try_lock(fd)
+    except OSError:
+        os.close(fd)
+        raise
 
 
 def _open_lock_file(path: Path) -> int:
