@@ -157,7 +157,7 @@ def usable_keyring_backend() -> str | None:
     return type(real[0]).__module__ + "." + type(real[0]).__name__ if real else None
 
 
-def _is_real(backend) -> bool:
+def _is_real(backend: object) -> bool:
     module = type(backend).__module__
     if module.startswith(("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")):
         return False
