@@ -3,17 +3,21 @@
     host_worker.py token CONNECTION        an.token(); prints "token <sha256 of it>"
     host_worker.py login CONNECTION        a device-code sign-in (the emulator approves it)
     host_worker.py logout CONNECTION
+    host_worker.py read-then-logout CONNECTION
+                                           reads the store, says "read", signs out when told
     host_worker.py sign-ins N PREFIX       N sign-ins one after another (PREFIX0 … PREFIXN-1)
     host_worker.py list                    lists connections every 20 ms until stdin closes
     host_worker.py stall before|after CONNECTION
                                            a refresh that stops, holding the store's lock,
-                                           before (or after) the provider answers: "holding"
+                                           before (or after) the provider answers: says
+                                           "holding", goes on when told "resume"
 
 Every answer is one line; a failure is "error <ErrorType> <message>".  Tokens never appear.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import socket
@@ -34,6 +38,8 @@ def main(action: str, *args: str) -> None:
     session = an.session()
     if action == "stall":
         stall_refresh(session, args[0])
+    with contextlib.suppress(an.AuthsomeError):
+        an.connections()  # a warm kernel: the store in memory, its size in the mount's cache
     print("ready", socket.gethostname(), os.getpid(), flush=True)
     sys.stdin.readline()
     try:
@@ -49,6 +55,11 @@ def act(action: str, *args: str) -> str:
     if action == "login":
         return f"login {an.login(connection=args[0], flow='device', **QUIET).key}"
     if action == "logout":
+        return f"logout {an.logout(connection=args[0])}"
+    if action == "read-then-logout":
+        an.connections()
+        print("read", flush=True)
+        sys.stdin.readline()
         return f"logout {an.logout(connection=args[0])}"
     if action == "sign-ins":
         for i in range(int(args[0])):
@@ -100,7 +111,7 @@ def stall_refresh(session: Any, when: str) -> None:
 
 def hold() -> None:
     print("holding", flush=True)
-    time.sleep(3600)
+    sys.stdin.readline()  # "resume" (or never: the test kills it here)
 
 
 if __name__ == "__main__":

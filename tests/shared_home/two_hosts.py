@@ -199,8 +199,14 @@ class Kernel:
 
     def kill(self) -> None:
         """``kill -9`` of the kernel (not of the ``nsenter`` that started it)."""
-        os.kill(outer_pid(self.proc.pid), signal.SIGKILL)
+        self.signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
+
+    def signal(self, number: int) -> None:
+        """Send the kernel a signal (SIGSTOP freezes it, threads and all; SIGCONT thaws)."""
+        os.kill(outer_pid(self.proc.pid), number)
+        if number == signal.SIGCONT:  # nsenter stops itself when its child stops
+            os.kill(self.proc.pid, number)
 
 
 def start(spread: Sequence[tuple[Host, int]], env_of: Callable[[Host], dict[str, str]],
