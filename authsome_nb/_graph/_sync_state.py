@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._home import ensure_private_dir, write_private
 from ..errors import StoreDecryptError, StoreError
-from ..store._envelope import EnvelopeError, Header, open_sealed, read_header, seal
 from ..store import home_lock
+from ..store._envelope import EnvelopeError, Header, open_sealed, read_header, seal
 
 if TYPE_CHECKING:
     from ..store import EncryptedStore

@@ -13,10 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from two_hosts import Host, TwoHosts, missing  # noqa: E402
-
-#: how long a lease lasts unrenewed in these tests (30 s in use): takeovers take seconds
-LEASE_SECONDS = 3.0
+from two_hosts import LEASE_SECONDS, Host, TwoHosts, missing  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ from __future__ import annotations
 import signal
 import time
 
-from conftest import LEASE_SECONDS
-from two_hosts import Kernel, go
+from two_hosts import LEASE_SECONDS, Kernel, go
 
 import authsome_nb as an
 

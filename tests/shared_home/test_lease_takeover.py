@@ -8,8 +8,7 @@ import os
 import time
 
 import pytest
-from conftest import LEASE_SECONDS
-from two_hosts import Kernel
+from two_hosts import LEASE_SECONDS, Kernel
 
 import authsome_nb as an
 

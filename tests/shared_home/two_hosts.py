@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 HOST_NAMES = ("host-a", "host-b")
+#: how long a lease lasts unrenewed in this world (30 s by default): takeovers take seconds
+LEASE_SECONDS = 3.0
 
 
 def missing() -> str | None:
