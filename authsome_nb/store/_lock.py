@@ -119,11 +119,15 @@ class InterProcessSlots:
     this process than there are slots, and each file's descriptor serves one thread at a
     time (``flock`` would let two threads of one descriptor both "hold" it).
 
-    A slot is a courtesy to a server that counts (Outlook's requests in flight per mailbox),
-    not a guard for data: after ``patience`` seconds without one (another process stopped
-    while holding it), the holder goes ahead unslotted rather than wait forever, and the
-    server's refusal, if any, is retried by the caller.  Folders or files that cannot be made
-    leave the thread semaphore alone in charge.
+    Per host, like the ``flock`` it is made of: on a home shared by several hosts each host
+    has its own ``size`` slots.  That is safe because a slot is a courtesy to a server that
+    counts (Outlook's requests in flight per mailbox), not a guard for data — the server
+    refuses the excess (429 with ``Retry-After``) and the caller sends it again after the wait
+    — and cheap, because a per-request lease on a shared folder would cost a file created
+    and removed on the file server for every request.  After ``patience`` seconds without a
+    slot (another process stopped while holding it), the holder goes ahead unslotted rather
+    than wait forever, and the server's refusal, if any, is retried by the caller.  Folders
+    or files that cannot be made leave the thread semaphore alone in charge.
     """
 
     def __init__(self, folder: Path, name: str, size: int, *, patience: float = 120.0) -> None:

@@ -6,7 +6,9 @@
     host_worker.py read-then-logout CONNECTION
                                            reads the store, says "read", signs out when told
     host_worker.py sign-ins N PREFIX       N sign-ins one after another (PREFIX0 … PREFIXN-1)
-    host_worker.py list                    lists connections every 20 ms until stdin closes
+    host_worker.py list                    lists connections every 20 ms until told "stop"
+    host_worker.py list-mail PAGE_SIZE     the signed-in mailbox's messages, several pages in
+                                           flight: "rows <n> unique <ids>"
     host_worker.py stall before|after CONNECTION
                                            a refresh that stops, holding the store's lock,
                                            before (or after) the provider answers: says
@@ -67,6 +69,10 @@ def act(action: str, *args: str) -> str:
         return f"signed-in {args[0]}"
     if action == "list":
         return list_until_told()
+    if action == "list-mail":
+        with an.graph(progress=False) as graph:
+            frame = graph.frame("/me/messages", select="id", page_size=int(args[0]))
+        return f"rows {len(frame)} unique {frame['id'].nunique()}"
     raise SystemExit(f"unknown action {action}")
 
 
