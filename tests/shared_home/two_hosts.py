@@ -8,8 +8,8 @@
   --pid --fork --mount-proc``, its own host name): process ids mean nothing across hosts, and
   a process of one host cannot be seen, signalled or waited for by the other.
 
-Needs root, ``/dev/fuse``, ``bindfs`` and ``unshare``/``nsenter`` (util-linux); ``dev.py``
-installs bindfs.  :func:`missing` says what is absent.
+Needs root, ``/dev/fuse``, ``bindfs`` and ``unshare``/``nsenter``/``umount`` (util-linux);
+``python3 dev.py test`` installs bindfs, as it installs chromium.  :func:`missing` says what is absent.
 """
 
 from __future__ import annotations
@@ -37,9 +37,7 @@ def missing() -> str | None:
         return "the two-host tests need root (FUSE mounts and namespaces)"
     if not os.path.exists("/dev/fuse"):
         return "the two-host tests need /dev/fuse"
-    for tool in ("bindfs", "unshare", "nsenter", "fusermount3", "umount"):
-        if tool == "fusermount3" and shutil.which("fusermount"):
-            continue
+    for tool in ("bindfs", "unshare", "nsenter", "umount"):
         if not shutil.which(tool):
             return f"the two-host tests need {tool} (python3 dev.py test installs bindfs)"
     return None
