@@ -9,7 +9,8 @@
   a process of one host cannot be seen, signalled or waited for by the other.
 
 Needs root, ``/dev/fuse``, ``bindfs`` and ``unshare``/``nsenter``/``umount`` (util-linux);
-``python3 dev.py test`` installs bindfs, as it installs chromium.  :func:`missing` says what is absent.
+``python3 dev.py test`` installs bindfs, as it installs chromium.  :func:`missing` says what
+is absent.
 """
 
 from __future__ import annotations
