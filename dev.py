@@ -103,10 +103,21 @@ def ensure_chromium() -> None:
     """The browser tests drive Debian's chromium; install it where we can (root + apt)."""
     if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
         return
+    apt_install("chromium")
+
+
+def ensure_bindfs() -> None:
+    """The tests of a home shared by two hosts (tests/shared_home) mount one folder twice
+    with Debian's bindfs (FUSE); install it where we can (root + apt)."""
+    if not shutil.which("bindfs"):
+        apt_install("bindfs")
+
+
+def apt_install(package: str) -> None:
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         run("apt-get", "update", "-q", env=env)
-        run("apt-get", "install", "-y", "-q", "chromium", env=env)
+        run("apt-get", "install", "-y", "-q", package, env=env)
 
 
 def ensure_hub_proxy() -> None:
@@ -194,6 +205,7 @@ def main(argv: list[str]) -> int:
         ensure_venv("test")
         ensure_oidc_peer()
         ensure_chromium()
+        ensure_bindfs()
         ensure_hub_proxy()
         # The whole suite includes the lab extension's own unit tests (vitest, a few seconds).
         lab_ok = lab_script("test") if len(argv) == 1 else True

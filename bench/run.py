@@ -21,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = ["import_cost", "token_hot_path", "refresh_storm", "graph_paging", "graph_concurrency",
-           "graph_sync"]
+           "graph_sync", "shared_home"]
 
 
 def run(name: str) -> dict:
@@ -193,6 +193,7 @@ SECTIONS = {
     "graph_paging": section_graph,
     "graph_concurrency": section_concurrency,
     "graph_sync": section_sync,
+    "shared_home": lambda r: __import__("shared_home").markdown(r),  # its own formatter
 }
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._home import ensure_private_dir, write_private
 from ..errors import StoreDecryptError, StoreError
-from ..store import EnvelopeError, Header, InterProcessLock, open_sealed, read_header, seal
+from ..store import EnvelopeError, Header, home_lock, open_sealed, read_header, seal
 
 if TYPE_CHECKING:
     from ..store import EncryptedStore
@@ -103,10 +103,11 @@ class SyncStates:
 
     @contextmanager
     def open(self, name: str) -> Iterator[SyncFile]:
-        """The state file ``name``, under its inter-process lock for the whole ``with``."""
+        """The state file ``name``, under its inter-process lock for the whole ``with`` (a
+        lease too: on a home shared by several hosts, one kernel of all of them syncs it)."""
         self.store.data()  # decrypts the store once, which settles its key source
         ensure_private_dir(self.folder)
-        with InterProcessLock(self.folder / f"{name}.lock", timeout=LOCK_TIMEOUT):
+        with home_lock(self.folder, name, timeout=LOCK_TIMEOUT):
             yield SyncFile(self.store, self.folder / f"{name}.enc")
 
     def forget(self, prefix: str, name: str | None = None) -> int:

@@ -9,6 +9,7 @@ What other packages use of it: the store file (:class:`EncryptedStore`, its type
 from ._envelope import EnvelopeError, Header, open_sealed, read_header, seal
 from ._file import STORE_FILE, EncryptedStore, Transaction
 from ._keys import KEY_ENV, PASSPHRASE_ENV, KeySource, usable_keyring_backend
+from ._lease import LEASE_SECONDS_ENV
 from ._lock import InterProcessLock, InterProcessSlots
 from ._records import (
     Account,
@@ -22,9 +23,11 @@ from ._records import (
     OAuth2Tokens,
     OpaqueState,
 )
+from ._shared_lock import SharedHomeLock, StoreLock, home_lock
 
 __all__ = [
     "KEY_ENV",
+    "LEASE_SECONDS_ENV",
     "PASSPHRASE_ENV",
     "STORE_FILE",
     "Account",
@@ -43,7 +46,10 @@ __all__ = [
     "OAuth2State",
     "OAuth2Tokens",
     "OpaqueState",
+    "SharedHomeLock",
+    "StoreLock",
     "Transaction",
+    "home_lock",
     "open_sealed",
     "read_header",
     "seal",

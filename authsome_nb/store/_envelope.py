@@ -37,12 +37,19 @@ KIND_NAMES = {1: "AUTHSOME_NB_KEY", 2: "AUTHSOME_NB_PASSPHRASE", 3: "OS keyring"
 
 
 class EnvelopeError(ValueError):
-    """Why bytes are not a readable store; ``reason`` in {foreign, version, wrong_key, tampered}."""
+    """Why bytes are not a readable store; ``reason`` in {foreign, version, wrong_key, tampered}.
 
-    def __init__(self, reason: str, message: str, header: Header | None = None) -> None:
+    ``partial``: what the first bytes of a sound store would also give (empty, cut short, or
+    failing authentication with the right key): a read that met a file being replaced, through
+    a cache that still had the old size, looks like this too, so it is worth reading again.
+    """
+
+    def __init__(self, reason: str, message: str, header: Header | None = None, *,
+                 partial: bool = False) -> None:
         super().__init__(message)
         self.reason = reason
         self.header = header
+        self.partial = partial
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,8 @@ def _header_bytes(header: Header) -> bytes:
 def read_header(blob: bytes) -> tuple[Header, int]:
     """Parse the header; returns it and the offset of the nonce."""
     if len(blob) < _FIXED.size or blob[:4] != MAGIC:
-        raise EnvelopeError("foreign", "not an authsome_nb store (unknown file format)")
+        raise EnvelopeError("foreign", "not an authsome_nb store (unknown file format)",
+                            partial=len(blob) < _FIXED.size and MAGIC.startswith(blob[:4]))
     magic, version, kind, kid, log2_n, r, p, salt_len = _FIXED.unpack_from(blob)
     if version > FORMAT_VERSION:
         header = Header(version, kind, kid, KdfParams())
@@ -93,7 +101,7 @@ def read_header(blob: bytes) -> tuple[Header, int]:
         )
     end = _FIXED.size + salt_len
     if len(blob) < end + NONCE_BYTES + 16:
-        raise EnvelopeError("tampered", "the file is truncated")
+        raise EnvelopeError("tampered", "the file is truncated", partial=True)
     header = Header(version, kind, kid, KdfParams(log2_n, r, p, blob[_FIXED.size : end]))
     # Bounded before anything derives a key from them (the header is authenticated only after).
     if kind == PASSPHRASE_KIND:
@@ -136,5 +144,6 @@ def open_sealed(blob: bytes, key: bytes) -> bytes:
                 header,
             ) from None
         raise EnvelopeError(
-            "tampered", "authentication failed: the file was modified or is corrupt", header
+            "tampered", "authentication failed: the file was modified or is corrupt", header,
+            partial=True,
         ) from None

@@ -19,7 +19,6 @@ import binascii
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .._home import ensure_private_dir, read_private_file, write_private
 from ..errors import ConfigurationError, StoreError
@@ -158,7 +157,7 @@ def usable_keyring_backend() -> str | None:
     return type(real[0]).__module__ + "." + type(real[0]).__name__ if real else None
 
 
-def _is_real(backend: Any) -> bool:
+def _is_real(backend: object) -> bool:
     module = type(backend).__module__
     if module.startswith(("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")):
         return False

@@ -48,7 +48,13 @@ else:
 
 
 class InterProcessLock:
-    """``with lock:`` holds it; re-entrant within a thread; waits up to ``timeout`` seconds."""
+    """``with lock:`` holds it; re-entrant within a thread; waits up to ``timeout`` seconds.
+
+    Host-local: on a home shared by several hosts, :class:`~._shared_lock.SharedHomeLock`
+    puts a lease behind it.
+    """
+
+    crosses_hosts = False  # a stat of a file written under it is to be trusted
 
     def __init__(self, path: Path, timeout: float = 120.0) -> None:
         self.path = path
@@ -78,6 +84,10 @@ class InterProcessLock:
                 os.close(fd)
         self._thread_lock.release()
 
+    def confirm(self) -> bool:
+        """Always still held: the kernel keeps a ``flock`` until its holder lets go or dies."""
+        return True
+
     def _acquire(self) -> int:
         try:
             fd = _open_lock_file(self.path)
@@ -85,7 +95,7 @@ class InterProcessLock:
             raise write_failure(exc, self.path) from None
         deadline = time.monotonic() + self.timeout
         delay = 0.001
-        while not _try_lock(fd):
+        while not _locked_or_closed(fd):
             if time.monotonic() >= deadline:
                 os.close(fd)
                 raise StoreError(
@@ -109,11 +119,15 @@ class InterProcessSlots:
     this process than there are slots, and each file's descriptor serves one thread at a
     time (``flock`` would let two threads of one descriptor both "hold" it).
 
-    A slot is a courtesy to a server that counts (Outlook's requests in flight per mailbox),
-    not a guard for data: after ``patience`` seconds without one (another process stopped
-    while holding it), the holder goes ahead unslotted rather than wait forever, and the
-    server's refusal, if any, is retried by the caller.  Folders or files that cannot be made
-    leave the thread semaphore alone in charge.
+    Per host, like the ``flock`` it is made of: on a home shared by several hosts each host
+    has its own ``size`` slots.  That is safe because a slot is a courtesy to a server that
+    counts (Outlook's requests in flight per mailbox), not a guard for data — the server
+    refuses the excess (429 with ``Retry-After``) and the caller sends it again after the wait
+    — and cheap, because a per-request lease on a shared folder would cost a file created
+    and removed on the file server for every request.  After ``patience`` seconds without a
+    slot (another process stopped while holding it), the holder goes ahead unslotted rather
+    than wait forever, and the server's refusal, if any, is retried by the caller.  Folders
+    or files that cannot be made leave the thread semaphore alone in charge.
     """
 
     def __init__(self, folder: Path, name: str, size: int, *, patience: float = 120.0) -> None:
@@ -159,6 +173,16 @@ class InterProcessSlots:
             if fd is not None:
                 _unlock(fd)
             self._busy[index] = False
+
+
+def _locked_or_closed(fd: int) -> bool:
+    """``_try_lock``; a refusal other than "held elsewhere" (``ENOLCK``: an NFS mount without
+    a lock daemon) closes the descriptor before it is raised."""
+    try:
+        return _try_lock(fd)
+    except OSError:
+        os.close(fd)
+        raise
 
 
 def _open_lock_file(path: Path) -> int:
