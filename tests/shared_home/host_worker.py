@@ -95,7 +95,8 @@ def list_until_told() -> str:
 def stall_refresh(session: Any, when: str) -> None:
     """The refresh of this process stops inside the store's lock, to be killed there: before
     the request leaves (the provider rotated nothing) or after its answer (it rotated)."""
-    real_engine = session._engine
+    store = session.sources()[0]  # the store's token source: its engines refresh
+    real_engine = store.engine
 
     def engine(name: str) -> Any:
         found = real_engine(name)
@@ -112,7 +113,7 @@ def stall_refresh(session: Any, when: str) -> None:
         found.refresh = refresh
         return found
 
-    session._engine = engine
+    store.engine = engine
 
 
 def hold() -> None:
