@@ -79,8 +79,9 @@ class EmulatorClient:
     def last_user_code(self) -> str | None:
         return self._call("last_user_code")
 
-    def wait_for_user_code(self, timeout: float = 10.0) -> str:
-        return self._call("wait_for_user_code", http_timeout=timeout + 10, timeout=timeout)
+    def wait_for_user_code(self, timeout: float = 10.0, *, after: str | None = None) -> str:
+        return self._call("wait_for_user_code", http_timeout=timeout + 10, timeout=timeout,
+                          after=after)
 
     # --- counters and log ---
     def count(self, endpoint: str, **filters: Any) -> int:

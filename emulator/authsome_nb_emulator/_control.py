@@ -30,7 +30,8 @@ VERBS: dict[str, Callable[..., Any]] = {
     "expire": lambda emu, user_code: emu.expire(user_code),
     "pending_user_codes": lambda emu: emu.pending_user_codes(),
     "last_user_code": lambda emu: emu.last_user_code,
-    "wait_for_user_code": lambda emu, timeout=10.0: emu.wait_for_user_code(timeout=timeout),
+    "wait_for_user_code": lambda emu, timeout=10.0, after=None: emu.wait_for_user_code(
+        timeout=timeout, after=after),
     "count": lambda emu, endpoint, **filters: emu.count(endpoint, **filters),
     "reset_counters": lambda emu: emu.reset_counters(),
     "configure": lambda emu, **knobs: emu.configure(**knobs),

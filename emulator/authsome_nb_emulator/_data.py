@@ -46,7 +46,9 @@ class Mailbox:
     generation: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     sequence: int = 0
     changes: list[MessageChange] = field(default_factory=list)
-    delta_floor: int = 0  # tokens older than this are gone (410)
+    # ``expire_delta_tokens()`` starts a new epoch: tokens of an older one are gone (410), the
+    # tokens of rounds started after it work, whether or not the mailbox changed meanwhile.
+    delta_epoch: int = 0
     rounds: OrderedDict[str, Any] = field(default_factory=OrderedDict)  # delta rounds in progress
 
     def folder(self, key: str) -> dict[str, Any] | None:

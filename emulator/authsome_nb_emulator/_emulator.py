@@ -280,8 +280,10 @@ class Emulator:
     def last_user_code(self) -> str | None:
         return _devices.last_user_code(self._state)
 
-    def wait_for_user_code(self, timeout: float = 10.0) -> str:
-        return _devices.wait_for_user_code(self._state, timeout)
+    def wait_for_user_code(self, timeout: float = 10.0, *, after: str | None = None) -> str:
+        """The code of the newest pending sign-in not yet returned by a wait (or, with
+        ``after=``, issued after that code), waiting up to ``timeout`` s for one."""
+        return _devices.wait_for_user_code(self._state, timeout, after=after)
 
     # --- the browser ---
     def play_browser(self, authorize_url: str, user: str | User | None = None,

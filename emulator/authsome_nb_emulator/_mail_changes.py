@@ -59,10 +59,13 @@ def change_mailbox(state: EmulatorState, user: User, *, folder: str = "inbox", a
 
 
 def expire_delta_tokens(state: EmulatorState, user: User) -> None:
-    """Every delta and skip token of ``user``'s mailbox is gone: the next use is a 410."""
+    """Every delta and skip token of ``user``'s mailbox is gone: the next use is a 410.
+
+    Only the tokens issued so far: the round the client starts after the 410 gets tokens of
+    the new epoch, which work (a client restarts once, then resumes)."""
     box = state.data.mailbox(user)
     with state.data.lock:
-        box.delta_floor = box.sequence + 1
+        box.delta_epoch += 1
         box.rounds.clear()
 
 
