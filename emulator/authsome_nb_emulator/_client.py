@@ -139,6 +139,9 @@ class EmulatorClient:
         return self._call("change_mailbox", user=_name(user), folder=folder, add=add,
                           update=update, delete=delete)
 
+    def change_directory(self, user: Any = None, **changes: int) -> dict[str, list[str]]:
+        return self._call("change_directory", user=_name(user), **changes)
+
     def expire_delta_tokens(self, user: Any = None) -> None:
         self._call("expire_delta_tokens", user=_name(user))
 

@@ -47,6 +47,7 @@ VERBS: dict[str, Callable[..., Any]] = {
     "advance_clock": lambda emu, seconds: emu.advance_clock(seconds),
     "requests": lambda emu: emu.requests,
     "change_mailbox": lambda emu, user=None, **kw: emu.change_mailbox(user, **kw),
+    "change_directory": lambda emu, user=None, **kw: emu.change_directory(user, **kw),
     "expire_delta_tokens": lambda emu, user=None: emu.expire_delta_tokens(user),
     "mailbox_stats": lambda emu: emu.mailbox_stats,
 }

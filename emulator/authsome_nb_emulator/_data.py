@@ -95,6 +95,10 @@ class DataStore:
                 self._cache[(kind, key)] = make()
             return self._cache[(kind, key)]
 
+    def cached(self, kind: str, key: str, make: Callable[[], Any]) -> Any:
+        """The ``kind`` of data for ``key`` (a user's oid, a tenant id), made once by ``make``."""
+        return self._get(kind, key, make)
+
     def changed(self) -> None:
         """Call after any mutation: cached views of the data are stale."""
         with self.lock:
