@@ -7,9 +7,9 @@ The magics only parse and display; the work is :meth:`GraphClient.fetch`, ``.syn
 * ``%authsome graph [GET] /path [--select a,b] [--top N] [--page-size N] [--connection C]``
   (``--filter``, ``--orderby``, ``--search``, ``--expand``, ``--backend`` too): a DataFrame
   for a collection (pandas, or polars/Arrow with ``--backend``), a dict for a single entity.
-  A mistyped flag is refused with the nearest one (``--selct``: did you mean ``--select``?).  ``--top`` (or ``--max``, or a ``$top`` in the path)
-  is a number of rows.  The path ends at the first ``--option``, so a ``$filter`` with spaces in
-  the query string needs no quotes.
+  A mistyped flag is refused with the nearest one (``--selct``: did you mean ``--select``?).
+  ``--top`` (or ``--max``, or a ``$top`` in the path) is a number of rows.  The path ends at
+  the first ``--option``, so a ``$filter`` with spaces in the query string needs no quotes.
 * ``%authsome sync /path [--select a,b] [--filter F] [--reset] [--forget]``: the collection
   kept current by delta query (a full round the first time, only the changes afterwards).
 * ``%%graph [VAR] [--connection C] [--top N] [--page-size N] [--sync [--reset]]``: the first

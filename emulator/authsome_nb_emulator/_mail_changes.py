@@ -31,8 +31,10 @@ def change_mailbox(state: EmulatorState, user: User, *, folder: str = "inbox", a
     now = state.now()
     with state.data.lock:
         fresh = _new_messages(state, user, box.sequence, add, found["id"], now) if add else []
+        # Newest first, as Graph lists a folder (receivedDateTime descending): fresh[0] is
+        # the newest of the new ones.
+        box.messages[0:0] = fresh
         for message in fresh:
-            box.messages.insert(0, message)
             box.by_id[message["id"]] = message
             box.record(message["id"], None, found["id"])
         fresh_ids = {m["id"] for m in fresh}
