@@ -16,15 +16,6 @@ from authsome_nb._graph._entity_types import EVENT, MESSAGE
 UTC_US = pa.timestamp("us", "UTC")
 
 
-@pytest.fixture
-def everything(authsome_env):
-    authsome_env.auto_approve_after = 0
-    an.login(flow="device", services="outlook,calendar,onedrive,teams",
-             on_event=lambda event: None)
-    with an.graph(progress=False) as graph:
-        yield graph
-
-
 def test_mail_as_polars_has_typed_columns(everything):
     mail = everything.frame("/me/messages", select="subject,from,receivedDateTime,isRead",
                             backend="polars")
