@@ -22,13 +22,16 @@ from .._version import __version__
 from ._auth import GraphAuth
 from ._client import GraphClient
 from ._frames import flatten, to_frame
+from ._network import ApiClient
+from ._parameters import suggest_flag
 from ._retry import DEFAULT_POLICY, RetryPolicy
 from ._sync import summary as sync_summary
 
 if TYPE_CHECKING:
     from .._session import Session
 
-__all__ = ["GraphAuth", "GraphClient", "RetryPolicy", "client", "flatten", "graph",
+__all__ = ["ApiClient", "GraphAuth", "GraphClient", "RetryPolicy", "client", "flatten", "graph",
+           "suggest_flag",
            "sync_summary", "to_frame"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=15.0)
@@ -46,7 +49,9 @@ def client(session: Session, provider: str = "microsoft", connection: str = "def
     ``base_url`` is the provider's ``api_base``; TLS verifies against the CA bundle in force
     (``AUTHSOME_NB_CA_BUNDLE`` …); redirects are followed (the bearer never follows one to
     another host, and a request body never follows one to another origin).  Any
-    ``httpx.Client`` argument may be overridden.
+    ``httpx.Client`` argument may be overridden.  A request that gets no answer (DNS, refused,
+    TLS, timeout) raises our ``NetworkError`` naming the host, which is also the
+    ``httpx.TransportError`` httpx raised.
     """
     from .._providers import load_provider
     from .._tls import ssl_context
@@ -64,27 +69,30 @@ def client(session: Session, provider: str = "microsoft", connection: str = "def
     options["follow_redirects"] = False
     options["auth"] = GraphAuth(session, definition, connection, scopes=scopes, retry=retry,
                                 follow_redirects=follow)
-    return httpx.Client(**options)
+    return ApiClient(**options)
 
 
 def graph(session: Session, connection: str = "default", *, provider: str = "microsoft",
           **options: Any) -> GraphClient:
     """The Graph client of ``connection``: ``.get``, ``.frame``, ``.pages``, ``.sync``, ``.batch``.
 
-    Without extra ``options`` one client per (store, provider, connection, CA bundle) is kept
-    and reused, so calling ``an.graph()`` in every cell reuses its connections.
+    Without extra ``options`` (or with ``backend=`` only) one client per (store, provider,
+    connection, CA bundle, backend) is kept and reused, so calling ``an.graph()`` in every cell
+    reuses its connections.
     """
-    if options:
+    backend = options.pop("backend", "pandas") if set(options) <= {"backend"} else None
+    if backend is None:
         return GraphClient(session, connection, provider=provider, **options)
     from .._providers import load_provider
     from .._tls import ssl_context
 
     definition = load_provider(provider, session.home)  # cached; re-read when the file changes
-    key = (id(session), provider, connection, id(ssl_context()))
+    key = (id(session), provider, connection, id(ssl_context()), backend)
     with _graphs_lock:
         found = _graphs.get(key)
         if found is None or found.session is not session or found.provider is not definition:
             if found is not None:
                 found.close()
-            found = _graphs[key] = GraphClient(session, connection, provider=provider)
+            found = _graphs[key] = GraphClient(session, connection, provider=provider,
+                                               backend=backend)
     return found

@@ -10,19 +10,20 @@ after another (:mod:`._paging`) or side by side (:mod:`._parallel`), delta sync 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import closing, nullcontext
 from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
 
-from .._tls import network_error
-from ..errors import AuthsomeError, ConfigurationError
+from ..errors import AuthsomeError, ConfigurationError, GraphError
 from . import _batch
+from ._backends import builder
 from ._errors import graph_error
-from ._frames import FrameBuilder
+from ._network import transport_error
 from ._odata import EVENTUAL_HEADER, needs_eventual_consistency, query_options, resolve_url
-from ._options import GraphOptions, Plan, SyncOptions, plan
+from ._options import BACKENDS, GraphOptions, Plan, SyncOptions, check_options, choice, plan
 from ._page_sizes import Family, family_of, touches_mailbox
 from ._paging import Page, iterate_pages
 from ._parallel import DEFAULT_CONCURRENCY, mailbox_gate, parallel_pages
@@ -41,7 +42,8 @@ class GraphClient:
     endpoint allows, see ``_page_sizes``); ``concurrency`` is how many requests one listing
     of an Outlook collection keeps in flight (4, Outlook's limit per mailbox; 1: one after
     another).  ``progress`` shows progress on multi-page fetches in a notebook kernel (never
-    in scripts).
+    in scripts).  ``backend`` is what collections become: ``"pandas"`` (a DataFrame),
+    ``"polars"`` or ``"arrow"`` (a ``pyarrow.Table``), typed from Graph's schema.
     """
 
     def __init__(
@@ -54,6 +56,7 @@ class GraphClient:
         progress: bool = True,
         concurrency: int = DEFAULT_CONCURRENCY,
         retry: RetryPolicy = DEFAULT_POLICY,
+        backend: str = "pandas",
         **httpx_kwargs: Any,
     ) -> None:
         from .._providers import load_provider
@@ -67,12 +70,15 @@ class GraphClient:
             raise ConfigurationError(f"concurrency={concurrency!r} must be a whole number >= 1",
                                      remedy="1 fetches one page after another; 4 is Outlook's "
                                      "limit per mailbox")
+        self.backend = choice("backend", backend, BACKENDS) or "pandas"
         self.page_size = page_size
         self.progress = progress
         self.concurrency = concurrency
         self.retry = retry
         self._httpx_kwargs = httpx_kwargs
         self._http: httpx.Client | None = None
+        #: what the last sync() of this client did (see _sync.summary)
+        self.last_sync: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         return f"<GraphClient {self.provider.name}/{self.connection} {self.api_base}>"
@@ -119,11 +125,15 @@ class GraphClient:
         """One call; returns the JSON answer, ``None`` when there is no body (202/204).
 
         Non-JSON answers (``/me/photo/$value``, a file's ``/content``) come back as bytes.
+        Keywords are OData options (``select=``, ``expand=`` …), the query parameters Graph
+        documents for the path, and ``params={...}`` for any other; a mistyped one is refused.
         """
+        check_options("request", path, self.api_base, params)
+        extra = params.pop("params", None) or {}
         response = self._send(
             method,
             resolve_url(path, self.api_base),
-            query_options(params),
+            {**query_options(params), **query_options(dict(extra))},
             json=json,
             headers=headers,
         )
@@ -165,13 +175,15 @@ class GraphClient:
         """A DataFrame of the items of ``path`` (every one, or ``top``; an entity: one row).
 
         Columns are flattened (``from.emailAddress.address``), dates are UTC datetimes, and an
-        empty result keeps the selected columns.
+        empty result keeps the selected columns.  ``backend="polars"`` or ``"arrow"`` gives a
+        polars frame or a ``pyarrow.Table`` typed from Graph's schema (``nested="struct"``
+        keeps objects as structs); the client's ``backend`` otherwise.
         """
         plan = self._plan(path, options)
-        builder = FrameBuilder(plan.select)
+        frames = self._builder(plan)
         for page in self._pages_of(plan, path):
-            builder.add(page.items)
-        return builder.build()
+            frames.add(page.items)
+        return frames.build()
 
     def fetch(self, path: str, **options: Unpack[GraphOptions]) -> Any:
         """What ``path`` holds: a DataFrame for a collection, a dict for a single entity.
@@ -180,7 +192,7 @@ class GraphClient:
         A single entity needs no pandas, and loses only Graph's ``@odata.context``.
         """
         plan = self._plan(path, options)
-        builder = FrameBuilder(plan.select)
+        frames = self._builder(plan)
         with closing(self._pages_of(plan, path)) as pages:
             for page in pages:
                 if not page.is_collection:
@@ -188,21 +200,55 @@ class GraphClient:
                     if isinstance(entity, dict):
                         entity.pop("@odata.context", None)
                     return entity
-                builder.add(page.items)
-        return builder.build()
+                frames.add(page.items)
+        return frames.build()
 
-    def sync(self, path: str, *, reset: bool = False, **options: Unpack[SyncOptions],
-             ) -> pd.DataFrame:
+    def to_parquet(self, path: str, dest: str | os.PathLike[str], *, overwrite: bool = False,
+                   **options: Unpack[GraphOptions]) -> int:
+        """Write the items of ``path`` to the Parquet file ``dest`` as they arrive; rows written.
+
+        Each page becomes one row group of columns typed from Graph's schema (as with
+        ``backend="arrow"``), so memory holds the pages in flight, not the collection.  The
+        file is written beside ``dest`` and renamed onto it at the end: a failure leaves
+        ``dest`` as it was and says how many rows had been written.  An existing ``dest`` is
+        refused unless ``overwrite=True``.  Options as in :meth:`frame` (``top`` …).
+        """
+        from ._parquet import destination, write_tables
+
+        plan = self._plan(path, options, call="to_parquet")
+        target = destination(dest, overwrite=overwrite)
+        frames = builder("arrow", plan.url, plan.select, plan.nested)
+
+        def tables() -> Generator[Any, None, None]:
+            with closing(self._pages_of(plan, path)) as pages:
+                for page in pages:
+                    if not page.is_collection:
+                        raise GraphError(f"{_short(path)} is a single item, not a collection",
+                                         status=200, code="notACollection",
+                                         remedy="write a collection (…/messages), or .get() "
+                                         "this item")
+                    if page.items:
+                        yield frames.table(page.items)
+
+        return write_tables(target, tables(), lambda: frames.table([]), {"path": path})
+
+    def sync(self, path: str, *, reset: bool = False, to: str | os.PathLike[str] | None = None,
+             overwrite: bool = False, **options: Unpack[SyncOptions]) -> Any:
         """The current contents of a delta-capable collection, fetching only what changed.
 
         The first call runs a full delta round; later calls (in any kernel of this user) start
         from the saved ``@odata.deltaLink`` and apply the changes.  The state is encrypted under
         ``AUTHSOME_NB_HOME/sync``.  ``reset=True`` starts over; a token Graph no longer knows
-        (410) starts over by itself.  ``frame.attrs["sync"]`` tells what changed.
+        (410) starts over by itself.  Rows come in Graph's order (mail: newest first).
+        ``frame.attrs["sync"]`` (pandas), the table's schema metadata (arrow) and
+        ``client.last_sync`` tell what changed.  ``to=`` writes the synced collection to a
+        Parquet file instead (replaced at each sync, written then renamed; a file this sync
+        did not write is refused unless ``overwrite=True``) and returns the rows written.
         """
         from ._sync import run_sync
 
-        return run_sync(self, path, reset=reset, options=dict(options))
+        return run_sync(self, path, reset=reset, options=dict(options), to=to,
+                        overwrite=overwrite)
 
     def forget(self, path: str, **options: Unpack[SyncOptions]) -> int:
         """Drop the saved sync state of ``path`` (only that of ``options`` if given); how many."""
@@ -210,8 +256,11 @@ class GraphClient:
 
         return forget(self, path, dict(options))
 
-    def _plan(self, path: str, options: Mapping[str, Any]) -> Plan:
-        return plan(path, self.api_base, options)
+    def _plan(self, path: str, options: Mapping[str, Any], *, call: str = "frame") -> Plan:
+        return plan(path, self.api_base, options, call=call)
+
+    def _builder(self, plan: Plan) -> Any:
+        return builder(plan.backend or self.backend, plan.url, plan.select, plan.nested)
 
     def _pages(self, path: str, options: Mapping[str, Any]) -> Generator[Page, None, None]:
         yield from self._pages_of(self._plan(path, options), path)
@@ -293,8 +342,8 @@ class GraphClient:
         try:
             with gate:
                 response = self.http.request(method, url, json=json, headers=headers)
-        except httpx.TransportError as exc:
-            raise network_error(url, exc) from None
+        except httpx.TransportError as exc:  # ApiClient made it ours already, or a custom
+            raise transport_error(url, exc) from None  # transport= raised httpx's own
         if response.status_code >= 400:
             raise graph_error(
                 response,

@@ -5,8 +5,9 @@
   other instance annotations (``@microsoft.graph.downloadUrl``) are kept, they are data.
 * Date fields become tz-aware ``datetime64[us, UTC]``: every ``…DateTime`` property (Graph's
   naming rule for ``Edm.DateTimeOffset``), and ``dateTimeTimeZone`` pairs
-  (``start.dateTime`` read in the zone of ``start.timeZone``).  Graph's "no value" date,
-  ``0001-01-01T00:00:00Z``, becomes ``NaT``.  A column that does not parse stays as text.
+  (``start.dateTime`` read in the zone of ``start.timeZone``, an IANA or a Windows name).
+  Graph's "no value" date, ``0001-01-01T00:00:00Z``, becomes ``NaT``.  A column that does not
+  parse stays as text.
 * Booleans and numbers stay what JSON made them; a boolean column with gaps becomes pandas'
   nullable ``boolean``.
 * An empty result still has the columns that were selected.
@@ -30,8 +31,6 @@ CHUNK_ROWS = 5000
 #: one resolution whatever the data (pandas would pick s, us or ns by the digits it sees)
 DATE_UNIT = "us"
 DATE_DTYPE = f"datetime64[{DATE_UNIT}, UTC]"
-_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Coordinated Universal Time",
-                        "tzone://Microsoft/Utc"})
 
 
 def import_pandas():
@@ -185,24 +184,20 @@ def _parse_utc(series, pd, *, naive_zone: str | None = None):
 
 
 def _parse_zoned(series, zones, pd):
-    """``dateTimeTimeZone.dateTime`` read in its row's ``timeZone``, as UTC."""
-    names = set(zones.dropna().unique())
-    if names <= _UTC_ZONES:
-        return _parse_utc(series, pd)
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    """``dateTimeTimeZone.dateTime`` read in its row's ``timeZone`` (IANA or Windows), as UTC."""
+    from ._zones import iana_zone
 
-    try:
-        for name in names - _UTC_ZONES:
-            ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None  # e.g. a Windows zone name ("Pacific Standard Time"): keep the text
+    names = {name: iana_zone(name) for name in zones.dropna().unique()}
+    if set(names.values()) <= {"UTC"}:
+        return _parse_utc(series, pd)
+    if None in names.values():
+        return None  # a zone no table knows (an Outlook custom zone): keep the text
     naive = _parse_utc(series, pd, naive_zone="local")
     if naive is None or getattr(naive.dt, "tz", None) is not None:
         return None
     result = pd.Series(pd.NaT, index=series.index, dtype=DATE_DTYPE)
-    for name in names:
+    for name, zone in names.items():
         rows = zones == name
-        zone = "UTC" if name in _UTC_ZONES else name
         local = naive[rows].dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
         result[rows] = local.dt.tz_convert("UTC")
     return result

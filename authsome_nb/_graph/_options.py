@@ -5,9 +5,10 @@ Unpack[GraphOptions]``); :func:`plan` turns them and the path into one :class:`P
 the query parameters to send, and what the library decides itself — how many rows
 (``top``, alias ``max_items``; a ``$top`` written in the path means rows too) and the page size.
 
-Keywords that are not options are passed through as query parameters, so
-``frame("/me/calendarView", startDateTime=…, endDateTime=…)`` works; the two calendar window
-names are declared here for type checkers, and ``params={...}`` carries any other.
+Keywords are the declared options below plus the query parameters Graph documents for the
+path (``startDateTime``/``endDateTime`` for a ``calendarView`` …: the table in
+:mod:`._parameters`); any other keyword is refused before any request, with a did-you-mean.
+``params={...}`` (or the path's query string) carries any other query parameter.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from typing import Any, TypedDict
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ..errors import ConfigurationError
-from ._odata import query_options, resolve_url
+from ._odata import ODATA_OPTIONS, query_options, resolve_url
+from ._parameters import check_keywords
 
 #: Options that steer the library rather than become query parameters.
-CONTROL = frozenset({"top", "max_items", "page_size", "progress", "params", "concurrency"})
+CONTROL = frozenset({"top", "max_items", "page_size", "progress", "params", "concurrency",
+                     "backend", "nested"})
+BACKENDS = ("pandas", "polars", "arrow")
+NESTED = ("flatten", "struct")
 #: A URL carrying one of these continues a listing Graph started: its query is left alone.
 CONTINUATION = ("$skiptoken", "$deltatoken")
 
@@ -43,6 +48,9 @@ class GraphOptions(TypedDict, total=False):
     progress: bool  # a progress bar in a notebook kernel for multi-page fetches
     concurrency: int  # requests in flight for one listing (default: the client's, 4)
     params: Mapping[str, Any]  # other query parameters, passed as they are
+    backend: str  # "pandas" (the client's default), "polars" or "arrow" (a pyarrow.Table)
+    nested: str  # "flatten" (dotted columns) or "struct" (polars and arrow only)
+    # documented for calendarView paths only (see _parameters.DOCUMENTED)
     startDateTime: str | datetime | date
     endDateTime: str | datetime | date
 
@@ -56,9 +64,23 @@ class SyncOptions(TypedDict, total=False):
     expand: str | Sequence[str]
     page_size: int  # asked for with Prefer: odata.maxpagesize (default: the largest)
     progress: bool
-    params: Mapping[str, Any]  # other query parameters (changeType=…), passed as they are
+    params: Mapping[str, Any]  # other query parameters, passed as they are
+    backend: str  # "pandas", "polars" or "arrow"
+    nested: str  # "flatten" or "struct"
+    changeType: str  # messages: created, updated or deleted
     startDateTime: str | datetime | date  # calendarView delta needs its window
     endDateTime: str | datetime | date
+
+
+#: what each kind of call takes besides the parameters documented for its path
+DECLARED = {
+    "frame": frozenset(GraphOptions.__annotations__) - {"startDateTime", "endDateTime"},
+    "sync": frozenset(SyncOptions.__annotations__) - {"startDateTime", "endDateTime",
+                                                       "changeType"},
+    "to_parquet": frozenset(GraphOptions.__annotations__) - {"startDateTime", "endDateTime",
+                                                             "backend"},
+    "request": ODATA_OPTIONS | {"params"},
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +95,8 @@ class Plan:
     progress: bool | None
     concurrency: int | None
     continuation: bool  # the URL is a nextLink-style link: fetched as it is
+    backend: str | None = None  # None: the client's
+    nested: str = "flatten"
 
     @property
     def names(self) -> frozenset[str]:
@@ -81,9 +105,14 @@ class Plan:
         return frozenset(in_url | {name.lower() for name in self.query})
 
 
-def plan(path: str, api_base: str, options: Mapping[str, Any]) -> Plan:
-    """The :class:`Plan` for ``path`` and the caller's keyword ``options``."""
+def plan(path: str, api_base: str, options: Mapping[str, Any], *, call: str = "frame",
+         ) -> Plan:
+    """The :class:`Plan` for ``path`` and the caller's keyword ``options`` (those of ``call``:
+    ``"frame"``, ``"sync"``, ``"to_parquet"``)."""
     given = dict(options)
+    check_options(call, path, api_base, given)
+    backend = choice("backend", given.pop("backend", None), BACKENDS)
+    nested = choice("nested", given.pop("nested", None), NESTED) or "flatten"
     top, max_items = given.pop("top", None), given.pop("max_items", None)
     if top is not None and max_items is not None and top != max_items:
         raise ConfigurationError(f"top={top} and max_items={max_items} disagree",
@@ -111,7 +140,27 @@ def plan(path: str, api_base: str, options: Mapping[str, Any]) -> Plan:
                 query=urlencode(pairs, quote_via=quote, safe="$,()/:'")))
     select = query.get("$select") or next((v for k, v in pairs if k.lower() == "$select"), "")
     return Plan(url, query, tuple(s.strip() for s in select.split(",") if s.strip()), rows,
-                page_size, progress, concurrency, continuation)
+                page_size, progress, concurrency, continuation, backend, nested)
+
+
+def check_options(call: str, path: str, api_base: str, given: Mapping[str, Any]) -> None:
+    """Refuse a keyword ``call`` does not take for ``path`` (see :mod:`._parameters`)."""
+    from ._page_sizes import relative_path
+
+    check_keywords(f"{call}()", given, DECLARED[call], relative_path(resolve_url(path, api_base)))
+
+
+def choice(name: str, value: Any, choices: tuple[str, ...]) -> str | None:
+    """``value`` if it is one of ``choices`` (None stays None), else a clear error."""
+    if value is None or value in choices:
+        return value
+    import difflib
+
+    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise ConfigurationError(f"{name}={value!r} is not one of {', '.join(map(repr, choices))}"
+                             f"{hint}", remedy=f"pass {name}={choices[0]!r} (the default) or "
+                             f"one of the others")
 
 
 def _whole(text: str) -> int:

@@ -27,6 +27,10 @@ class Family:
     skip_and_count: bool  # $skip and $count=true work: pages may be fetched side by side
     mailbox: bool  # an Outlook resource: at most 4 requests in flight per mailbox
     delta_page: int | None  # what to ask for with Prefer: odata.maxpagesize in delta rounds
+    #: its delta may send a changed item with only the changed properties, when asked with
+    #: Prefer: return=minimal (directory objects: https://learn.microsoft.com/en-us/graph/api/
+    #: user-delta#request-headers); merged into the row kept, so we ask for it: smaller rounds
+    minimal_delta: bool = False
 
 
 _USER = r"/(?:me|users/[^/]+)"
@@ -53,6 +57,8 @@ FAMILIES: tuple[tuple[re.Pattern[str], Family], ...] = tuple(
          Family("directory objects", 999, False, False, 999)),
         (rf"{_USER}/(?:memberOf|transitiveMemberOf|ownedObjects|directReports)",
          Family("directory objects", 999, False, False, None)),
+        (r"/(?:users|groups|devices|applications|servicePrincipals|contacts|directoryObjects)"
+         r"/delta(?:\(\))?", Family("directory delta", None, False, False, None, True)),
     ))
 UNKNOWN = Family("other", None, False, False, None)
 #: every request to these counts against the mailbox's 4 in flight, single items included
@@ -62,7 +68,8 @@ _MAILBOX = re.compile(
     re.IGNORECASE)
 
 
-def _relative(url: str) -> str:
+def relative_path(url: str) -> str:
+    """The path of a full Graph URL after its version root (``/me/messages``)."""
     path = urlsplit(url).path
     parts = path.split("/", 2)
     return "/" + parts[2] if len(parts) > 2 and parts[1] in ("v1.0", "beta") else path
@@ -70,10 +77,10 @@ def _relative(url: str) -> str:
 
 def family_of(url: str) -> Family:
     """The family of a full Graph URL (``https://graph.microsoft.com/v1.0/me/messages?…``)."""
-    relative = _relative(url)
+    relative = relative_path(url)
     return next((family for pattern, family in FAMILIES if pattern.match(relative)), UNKNOWN)
 
 
 def touches_mailbox(url: str) -> bool:
     """True for any request to an Outlook resource of a mailbox (a list or a single item)."""
-    return _MAILBOX.match(_relative(url)) is not None
+    return _MAILBOX.match(relative_path(url)) is not None

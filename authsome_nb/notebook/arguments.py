@@ -35,6 +35,14 @@ def positive(text: str) -> int:
     return value
 
 
+def _backend(func):
+    """``--backend pandas|polars|arrow`` (graph, sync, %%graph)."""
+    return argument("--backend", choices=("pandas", "polars", "arrow"),
+                    help="what a collection becomes: a pandas DataFrame (default: "
+                    "AuthsomeMagics.graph_backend), a polars DataFrame or a pyarrow Table, "
+                    "typed from Graph's schema")(func)
+
+
 def _provider(func):
     return argument("provider", nargs="?", metavar="PROVIDER",
                     help="provider name (default: AuthsomeMagics.default_provider)")(func)
@@ -146,6 +154,7 @@ def _reset():
 @argument("--orderby", metavar="EXPR", help="OData $orderby expression")
 @argument("--search", metavar="TEXT", help="OData $search text")
 @argument("--expand", metavar="EXPR", help="OData $expand")
+@_backend
 def _graph():
     """GET a Microsoft Graph path: a pandas DataFrame for a collection (every row unless --top),
     a dict for a single entity: df = %authsome graph /me/messages --select subject --top 50.
@@ -162,6 +171,7 @@ def _graph():
 @argument("--sync", action="store_true", help="keep the collection current by delta query: "
           "the first run fetches it whole, later runs only what changed")
 @argument("--reset", action="store_true", help="with --sync: start over with a full round")
+@_backend
 def _graph_cell():
     """Call Microsoft Graph: the first line of the cell is METHOD /path?query (GET may be left
     out), an optional JSON body follows. GET results are DataFrames (a dict for one entity)."""
@@ -177,6 +187,7 @@ def _graph_cell():
           "largest)")
 @argument("--reset", action="store_true", help="forget the saved state and start a full round")
 @argument("--forget", action="store_true", help="only drop the saved state of this path")
+@_backend
 def _sync():
     """A collection kept current by delta query: the first run fetches it whole, later runs (in
     any kernel) fetch only what changed: inbox = %authsome sync /me/mailFolders/inbox/messages

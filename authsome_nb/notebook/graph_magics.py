@@ -5,10 +5,11 @@ The magics only parse and display; the work is :meth:`GraphClient.fetch`, ``.syn
 ``%authsome`` subcommand does; bad input is one short ``UsageError`` line.
 
 * ``%authsome graph [GET] /path [--select a,b] [--top N] [--page-size N] [--connection C]``
-  (``--filter``, ``--orderby``, ``--search``, ``--expand`` too): a DataFrame for a
-  collection, a dict for a single entity.  ``--top`` (or ``--max``, or a ``$top`` in the path)
-  is a number of rows.  The path ends at the first ``--option``, so a ``$filter`` with spaces in
-  the query string needs no quotes.
+  (``--filter``, ``--orderby``, ``--search``, ``--expand``, ``--backend`` too): a DataFrame
+  for a collection (pandas, or polars/Arrow with ``--backend``), a dict for a single entity.
+  A mistyped flag is refused with the nearest one (``--selct``: did you mean ``--select``?).
+  ``--top`` (or ``--max``, or a ``$top`` in the path) is a number of rows.  The path ends at
+  the first ``--option``, so a ``$filter`` with spaces in the query string needs no quotes.
 * ``%authsome sync /path [--select a,b] [--filter F] [--reset] [--forget]``: the collection
   kept current by delta query (a full round the first time, only the changes afterwards).
 * ``%%graph [VAR] [--connection C] [--top N] [--page-size N] [--sync [--reset]]``: the first
@@ -38,10 +39,12 @@ from ..errors import AuthsomeError
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _FIRST_OPTION = re.compile(r"(?:^|\s)--?[A-Za-z]")
 _LINE_USAGE = ("%authsome graph [GET] /path [--select a,b] [--top N] [--page-size N] "
+               "[--backend pandas|polars|arrow] [--connection C]")
+_SYNC_USAGE = ("%authsome sync /path [--select a,b] [--filter F] [--reset] [--backend B] "
                "[--connection C]")
-_SYNC_USAGE = "%authsome sync /path [--select a,b] [--filter F] [--reset] [--connection C]"
-_CELL_USAGE = ("%%graph [VAR] [--connection C] [--top N] [--sync], then METHOD /path on the "
-               "next line")
+_CELL_USAGE = ("%%graph [VAR] [--connection C] [--top N] [--sync] [--backend B], then "
+               "METHOD /path on the next line")
+_UNRECOGNIZED = "unrecognized arguments: "
 
 
 def _split_request(text: str, usage: str) -> tuple[str, str]:
@@ -72,9 +75,23 @@ def _parse(function: Any, text: str, usage: str):
     try:
         return parse_words(function.parser, text)
     except UsageError as exc:
-        raise UsageError(f"{exc}. Usage: {usage}") from None
+        raise UsageError(f"{exc}{_nearest_flag(str(exc), function.parser)}. "
+                         f"Usage: {usage}") from None
     except ValueError as exc:  # unbalanced quotes, from the shell-like splitter
         raise UsageError(f"{exc} in the options. Usage: {usage}") from None
+
+
+def _nearest_flag(message: str, parser: Any) -> str:
+    """``: did you mean --select?`` for the first mistyped ``--flag`` of an argparse error."""
+    from .._graph import suggest_flag
+
+    if _UNRECOGNIZED not in message:
+        return ""
+    words = message.split(_UNRECOGNIZED, 1)[1].split()
+    flags = [o for action in parser._actions for o in action.option_strings]
+    typed = next((w.split("=", 1)[0] for w in words if w.startswith("-")), None)
+    near = suggest_flag(typed, flags) if typed else None
+    return f" ({typed}: did you mean {near}?)" if near else ""
 
 
 def parse_graph_line(line: str, *, usage: str = _LINE_USAGE, parser: str = "_graph",
@@ -104,17 +121,17 @@ def _rows(args: Any, usage: str) -> int | None:
 
 
 def run_graph_line(line: str, *, default_connection: str = "default",
-                   page_size: int | None = None) -> Any:
-    """``%authsome graph …``: a DataFrame for a collection, a dict for a single entity."""
+                   page_size: int | None = None, backend: str = "pandas") -> Any:
+    """``%authsome graph …``: a frame for a collection, a dict for a single entity."""
     path, args = parse_graph_line(line)
     return _graph(args.connection or default_connection).fetch(
         path, select=args.select, top=_rows(args, _LINE_USAGE),
         page_size=args.page_size or page_size, filter=args.filter, orderby=args.orderby,
-        search=args.search, expand=args.expand)
+        search=args.search, expand=args.expand, backend=args.backend or backend)
 
 
 def run_sync_line(line: str, *, default_connection: str = "default",
-                  page_size: int | None = None) -> tuple[Any, str]:
+                  page_size: int | None = None, backend: str = "pandas") -> tuple[Any, str]:
     """``%authsome sync …``: ``(frame, summary)``, or ``(None, summary)`` for ``--forget``."""
     path, args = parse_graph_line(line, usage=_SYNC_USAGE, parser="_sync")
     client = _graph(args.connection or default_connection)
@@ -123,14 +140,15 @@ def run_sync_line(line: str, *, default_connection: str = "default",
         return None, (f"Forgot the saved sync state of {path} ({gone} file"
                       f"{'s' if gone != 1 else ''} removed).")
     frame = client.sync(path, select=args.select, filter=args.filter, reset=args.reset,
-                        page_size=args.page_size or page_size)
-    return frame, _sync_summary(frame)
+                        page_size=args.page_size or page_size,
+                        backend=args.backend or backend)
+    return frame, _sync_summary(client)
 
 
-def _sync_summary(frame: Any) -> str:
+def _sync_summary(client: Any) -> str:
     from .._graph import sync_summary
 
-    return sync_summary(frame.attrs["sync"])
+    return sync_summary(client.last_sync)
 
 
 def parse_graph_cell(cell: str) -> tuple[str, str, Any]:
@@ -155,7 +173,8 @@ def parse_graph_cell(cell: str) -> tuple[str, str, Any]:
 
 
 def run_graph_cell(line: str, cell: str, *, default_connection: str = "default",
-                   page_size: int | None = None) -> tuple[str | None, Any, str]:
+                   page_size: int | None = None, backend: str = "pandas",
+                   ) -> tuple[str | None, Any, str]:
     """Run a ``%%graph`` cell: ``(var, result, summary)``; GETs follow every page."""
     from .arguments import _graph_cell
 
@@ -167,11 +186,14 @@ def run_graph_cell(line: str, cell: str, *, default_connection: str = "default",
     if (args.sync or args.reset) and (method != "GET" or rows is not None):
         raise UsageError("--sync keeps a whole collection current: it takes a GET and no --top")
     client = _graph(args.connection or default_connection)
+    backend = args.backend or backend
     if args.sync or args.reset:
-        result = client.sync(path, reset=args.reset, page_size=args.page_size or page_size)
-        return args.var, result, _sync_summary(result)
+        result = client.sync(path, reset=args.reset, page_size=args.page_size or page_size,
+                             backend=backend)
+        return args.var, result, _sync_summary(client)
     if method == "GET":
-        result = client.fetch(path, top=rows, page_size=args.page_size or page_size)
+        result = client.fetch(path, top=rows, page_size=args.page_size or page_size,
+                              backend=backend)
     else:
         result = client.request(method, path, json=body)
     summary = f"{method} {path.split('?', 1)[0]}: done" + ("" if result is not None else
@@ -189,20 +211,21 @@ def _graph(connection: str):
 class GraphCellMagics(Magics):
     """The ``%%graph`` cell magic; defaults come from ``%config AuthsomeMagics`` when loaded."""
 
-    def _defaults(self) -> tuple[str, int | None]:
+    def _defaults(self) -> tuple[str, int | None, str]:
         registry = getattr(getattr(self.shell, "magics_manager", None), "registry", {}) or {}
         owner = registry.get("AuthsomeMagics")
         connection = getattr(owner, "default_connection", None) or "default"
         page_size = getattr(owner, "graph_page_size", None) or None
-        return connection, page_size
+        backend = (getattr(owner, "graph_backend", None) or "pandas").lower()
+        return connection, page_size, backend
 
     @no_var_expand
     @cell_magic
     def graph(self, line: str, cell: str) -> Any:
-        connection, page_size = self._defaults()
+        connection, page_size, backend = self._defaults()
         try:
             var, result, summary = run_graph_cell(line, cell, default_connection=connection,
-                                                  page_size=page_size)
+                                                  page_size=page_size, backend=backend)
         except AuthsomeError as exc:
             exc.shown_in = "magic"  # its remedy in the syntax the user is typing
             raise

@@ -57,6 +57,11 @@ class AuthsomeMagics(Magics):
         help="Rows per request for %authsome graph/sync and %%graph; None: the largest page "
         "each endpoint allows.",
     ).tag(config=True)
+    graph_backend = CaselessStrEnum(
+        ("pandas", "polars", "arrow"), default_value="pandas",
+        help="What %authsome graph/sync and %%graph make of a collection: a pandas DataFrame, "
+        "a polars DataFrame or a pyarrow Table (typed from Graph's schema); --backend wins.",
+    ).tag(config=True)
 
     @no_var_expand
     @line_magic
@@ -174,7 +179,8 @@ class AuthsomeMagics(Magics):
             print(subcommands.help_text("graph"))
             return None
         return run_graph_line(rest, default_connection=self.default_connection,
-                              page_size=self.graph_page_size)
+                              page_size=self.graph_page_size,
+                              backend=self.graph_backend.lower())
 
     def _sync(self, rest: str):
         from .graph_magics import run_sync_line
@@ -183,7 +189,8 @@ class AuthsomeMagics(Magics):
             print(subcommands.help_text("sync"))
             return None
         frame, summary = run_sync_line(rest, default_connection=self.default_connection,
-                                       page_size=self.graph_page_size)
+                                       page_size=self.graph_page_size,
+                                       backend=self.graph_backend.lower())
         print(summary)
         return frame
 

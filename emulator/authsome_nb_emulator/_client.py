@@ -79,8 +79,9 @@ class EmulatorClient:
     def last_user_code(self) -> str | None:
         return self._call("last_user_code")
 
-    def wait_for_user_code(self, timeout: float = 10.0) -> str:
-        return self._call("wait_for_user_code", http_timeout=timeout + 10, timeout=timeout)
+    def wait_for_user_code(self, timeout: float = 10.0, *, after: str | None = None) -> str:
+        return self._call("wait_for_user_code", http_timeout=timeout + 10, timeout=timeout,
+                          after=after)
 
     # --- counters and log ---
     def count(self, endpoint: str, **filters: Any) -> int:
@@ -137,6 +138,9 @@ class EmulatorClient:
                        update: int = 0, delete: int = 0) -> dict[str, list[str]]:
         return self._call("change_mailbox", user=_name(user), folder=folder, add=add,
                           update=update, delete=delete)
+
+    def change_directory(self, user: Any = None, **changes: int) -> dict[str, list[str]]:
+        return self._call("change_directory", user=_name(user), **changes)
 
     def expire_delta_tokens(self, user: Any = None) -> None:
         self._call("expire_delta_tokens", user=_name(user))

@@ -30,7 +30,8 @@ VERBS: dict[str, Callable[..., Any]] = {
     "expire": lambda emu, user_code: emu.expire(user_code),
     "pending_user_codes": lambda emu: emu.pending_user_codes(),
     "last_user_code": lambda emu: emu.last_user_code,
-    "wait_for_user_code": lambda emu, timeout=10.0: emu.wait_for_user_code(timeout=timeout),
+    "wait_for_user_code": lambda emu, timeout=10.0, after=None: emu.wait_for_user_code(
+        timeout=timeout, after=after),
     "count": lambda emu, endpoint, **filters: emu.count(endpoint, **filters),
     "reset_counters": lambda emu: emu.reset_counters(),
     "configure": lambda emu, **knobs: emu.configure(**knobs),
@@ -46,6 +47,7 @@ VERBS: dict[str, Callable[..., Any]] = {
     "advance_clock": lambda emu, seconds: emu.advance_clock(seconds),
     "requests": lambda emu: emu.requests,
     "change_mailbox": lambda emu, user=None, **kw: emu.change_mailbox(user, **kw),
+    "change_directory": lambda emu, user=None, **kw: emu.change_directory(user, **kw),
     "expire_delta_tokens": lambda emu, user=None: emu.expire_delta_tokens(user),
     "mailbox_stats": lambda emu: emu.mailbox_stats,
 }

@@ -46,7 +46,9 @@ class Mailbox:
     generation: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     sequence: int = 0
     changes: list[MessageChange] = field(default_factory=list)
-    delta_floor: int = 0  # tokens older than this are gone (410)
+    # ``expire_delta_tokens()`` starts a new epoch: tokens of an older one are gone (410), the
+    # tokens of rounds started after it work, whether or not the mailbox changed meanwhile.
+    delta_epoch: int = 0
     rounds: OrderedDict[str, Any] = field(default_factory=OrderedDict)  # delta rounds in progress
 
     def folder(self, key: str) -> dict[str, Any] | None:
@@ -92,6 +94,10 @@ class DataStore:
             if (kind, key) not in self._cache:
                 self._cache[(kind, key)] = make()
             return self._cache[(kind, key)]
+
+    def cached(self, kind: str, key: str, make: Callable[[], Any]) -> Any:
+        """The ``kind`` of data for ``key`` (a user's oid, a tenant id), made once by ``make``."""
+        return self._get(kind, key, make)
 
     def changed(self) -> None:
         """Call after any mutation: cached views of the data are stale."""

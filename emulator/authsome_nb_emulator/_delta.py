@@ -109,8 +109,9 @@ def message_delta(state: EmulatorState, call: GraphCall, folder: str | None = No
         token = b64url(json.dumps({"r": round_id, "o": offset + size}).encode())
         body["@odata.nextLink"] = f"{link}?$skiptoken={quote(token)}"
     else:
-        token = b64url(json.dumps({"g": box.generation, "f": current.folder_id,
-                                   "s": current.resume_at, "q": current.options}).encode())
+        token = b64url(json.dumps({"g": box.generation, "e": box.delta_epoch,
+                                   "f": current.folder_id, "s": current.resume_at,
+                                   "q": current.options}).encode())
         body["@odata.deltaLink"] = f"{link}?$deltatoken={quote(token)}"
         with state.data.lock:
             box.rounds.pop(round_id, None)
@@ -224,10 +225,10 @@ def _delta_token(text: str, box: Mailbox, folder_id: str,
     try:
         data = json.loads(b64url_decode(text))
         options, since = dict(data["q"]), int(data["s"])
-        generation, folder = str(data["g"]), str(data["f"])
+        generation, epoch, folder = str(data["g"]), int(data["e"]), str(data["f"])
     except (ValueError, KeyError, TypeError):
         raise ODataError("The $deltatoken is not valid.") from None
-    if generation != box.generation or folder != folder_id or since < box.delta_floor:
+    if generation != box.generation or epoch != box.delta_epoch or folder != folder_id:
         return options, None
     return options, since
 

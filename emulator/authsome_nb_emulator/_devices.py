@@ -83,15 +83,41 @@ def last_user_code(state: EmulatorState) -> str | None:
         return next(reversed(state.tokens.user_codes), None)
 
 
-def wait_for_user_code(state: EmulatorState, timeout: float = 10.0) -> str:
-    """The newest pending user code, waiting up to ``timeout`` seconds for one to be issued."""
+def wait_for_user_code(state: EmulatorState, timeout: float = 10.0, *,
+                       after: str | None = None) -> str:
+    """The user code of the newest pending sign-in, waiting up to ``timeout`` s for one.
+
+    A code an earlier wait returned is not returned again: its sign-in was someone's already
+    (a test that interrupted it leaves it pending), so the wait goes on for a newer one.
+    ``after`` names a code the caller knows of (``emu.last_user_code`` read before starting a
+    sign-in): only a code issued later counts, waited for or not.
+    """
     deadline = time.monotonic() + timeout
     with state.device_issued:
         while True:
-            codes = pending(state)
-            if codes:
-                return codes[-1]
+            found = _newest_pending(state, after)
+            if found is not None:
+                found.waited_for = True
+                return found.user_code
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no device code was requested within {timeout} s")
             state.device_issued.wait(remaining)
+
+
+def _newest_pending(state: EmulatorState, after: str | None) -> DeviceAuthorization | None:
+    """The newest pending authorization issued after ``after`` (else: not yet waited for)."""
+    codes = list(state.tokens.user_codes)
+    if after is not None:
+        named = _normalise(after)
+        if named not in state.tokens.user_codes:
+            raise UnknownUserCodeError(f"no device code was issued with user code {after!r}")
+        codes = codes[codes.index(named) + 1:]
+    now = state.now()
+    for code in reversed(codes):
+        device = state.tokens.user_codes[code]
+        if device.status == "pending" and now < device.expires_at:
+            if after is None and device.waited_for:
+                return None  # the newest pending one is taken: wait for a newer one
+            return device
+    return None

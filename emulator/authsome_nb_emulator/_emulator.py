@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import _browser, _devices, _mail_changes, _persist
+from . import _browser, _devices, _directory_delta, _mail_changes, _persist
 from ._app import make_app
 from ._certs import load_or_create_ca, process_ca, server_context
 from ._client import EmulatorClient
@@ -280,8 +280,10 @@ class Emulator:
     def last_user_code(self) -> str | None:
         return _devices.last_user_code(self._state)
 
-    def wait_for_user_code(self, timeout: float = 10.0) -> str:
-        return _devices.wait_for_user_code(self._state, timeout)
+    def wait_for_user_code(self, timeout: float = 10.0, *, after: str | None = None) -> str:
+        """The code of the newest pending sign-in not yet returned by a wait (or, with
+        ``after=``, issued after that code), waiting up to ``timeout`` s for one."""
+        return _devices.wait_for_user_code(self._state, timeout, after=after)
 
     # --- the browser ---
     def play_browser(self, authorize_url: str, user: str | User | None = None,
@@ -332,6 +334,14 @@ class Emulator:
     def expire_delta_tokens(self, user: str | User | None = None) -> None:
         """Make ``user``'s delta and skip tokens unknown: their next use is 410 Gone."""
         _mail_changes.expire_delta_tokens(self._state, self._mailbox_owner(user))
+
+    def change_directory(self, user: str | User | None = None, *, update: int = 0,
+                         delete: int = 0) -> dict[str, list[str]]:
+        """New job titles and offices for ``update`` colleagues in ``user``'s tenant (default:
+        the first user's), ``delete`` others deleted; returns their ids.  ``/users/delta``
+        reports exactly these (only the changed properties under ``Prefer: return=minimal``)."""
+        return _directory_delta.change_directory(self._state, self._mailbox_owner(user),
+                                                 update=update, delete=delete)
 
     def _mailbox_owner(self, user: str | User | None) -> User:
         return self.user(user) if user is not None else self.users[0]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from email.message import Message
 from typing import TYPE_CHECKING
 
-from . import _batch, _mailbox_limits, _resources_outlook, _resources_work
+from . import _batch, _directory_delta, _mailbox_limits, _resources_outlook, _resources_work
 from ._graph_common import GraphCall, GraphResult, error
 from ._odata import ODataError
 from ._scopes import GRAPH_APP_ID
@@ -26,7 +26,8 @@ from ._server import Request, Response
 if TYPE_CHECKING:
     from ._state import EmulatorState
 
-ROUTES = _resources_outlook.ROUTES + _resources_work.ROUTES
+# /users/delta before /users/{id}: the first match wins
+ROUTES = _resources_outlook.ROUTES + _directory_delta.ROUTES + _resources_work.ROUTES
 _USERS_PATH = re.compile(r"^/users/([^/]+)(/.*)?$", re.IGNORECASE)
 _THROTTLE = {429: ("TooManyRequests", "Too many requests. Retry after the interval given in "
                                       "the Retry-After header."),

@@ -31,8 +31,10 @@ def change_mailbox(state: EmulatorState, user: User, *, folder: str = "inbox", a
     now = state.now()
     with state.data.lock:
         fresh = _new_messages(state, user, box.sequence, add, found["id"], now) if add else []
+        # Newest first, as Graph lists a folder (receivedDateTime descending): fresh[0] is
+        # the newest of the new ones.
+        box.messages[0:0] = fresh
         for message in fresh:
-            box.messages.insert(0, message)
             box.by_id[message["id"]] = message
             box.record(message["id"], None, found["id"])
         fresh_ids = {m["id"] for m in fresh}
@@ -59,10 +61,13 @@ def change_mailbox(state: EmulatorState, user: User, *, folder: str = "inbox", a
 
 
 def expire_delta_tokens(state: EmulatorState, user: User) -> None:
-    """Every delta and skip token of ``user``'s mailbox is gone: the next use is a 410."""
+    """Every delta and skip token of ``user``'s mailbox is gone: the next use is a 410.
+
+    Only the tokens issued so far: the round the client starts after the 410 gets tokens of
+    the new epoch, which work (a client restarts once, then resumes)."""
     box = state.data.mailbox(user)
     with state.data.lock:
-        box.delta_floor = box.sequence + 1
+        box.delta_epoch += 1
         box.rounds.clear()
 
 

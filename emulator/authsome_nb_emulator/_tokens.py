@@ -65,6 +65,7 @@ class DeviceAuthorization:
     status: str = "pending"  # pending, approved, denied, expired, redeemed
     user: User | None = None
     polls: int = 0
+    waited_for: bool = False  # already returned by a wait_for_user_code()
 
 
 @dataclass

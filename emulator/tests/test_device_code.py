@@ -146,3 +146,35 @@ def test_unknown_client_and_unknown_tenant_are_refused(emu: Emulator,
 def test_waiting_for_a_code_that_never_comes_times_out(emu: Emulator) -> None:
     with pytest.raises(TimeoutError):
         emu.wait_for_user_code(timeout=0.05)
+
+
+def _new_code(identity: httpx.Client, emu: Emulator) -> str:
+    answer = identity.post("/common/oauth2/v2.0/devicecode",
+                           data={"client_id": emu.client_id, "scope": "User.Read"})
+    return answer.json()["user_code"]
+
+
+def test_a_wait_skips_a_sign_in_already_waited_for_and_left_pending(
+        emu: Emulator, identity: httpx.Client) -> None:
+    abandoned = _new_code(identity, emu)
+    assert emu.wait_for_user_code(timeout=1) == abandoned  # then the sign-in is interrupted
+    found: list[str] = []
+    waiter = threading.Thread(target=lambda: found.append(emu.wait_for_user_code(timeout=10)))
+    waiter.start()  # before the next sign-in asks for its code
+    waiter.join(0.3)
+    assert waiter.is_alive()  # not satisfied by the older code still pending
+    newest = _new_code(identity, emu)
+    waiter.join(10)
+    assert found == [newest] and abandoned in emu.pending_user_codes()
+
+
+def test_a_wait_after_a_named_code_returns_only_a_later_one(
+        emu: Emulator, identity: httpx.Client) -> None:
+    older = _new_code(identity, emu)  # never waited for
+    with pytest.raises(TimeoutError):
+        emu.wait_for_user_code(timeout=0.1, after=older)
+    newer = _new_code(identity, emu)
+    assert emu.wait_for_user_code(timeout=1, after=older) == newer
+    assert emu.wait_for_user_code(timeout=1, after=older) == newer  # named: asked again, same
+    with pytest.raises(UnknownUserCodeError):
+        emu.wait_for_user_code(timeout=0.1, after="NOSUCHCOD")

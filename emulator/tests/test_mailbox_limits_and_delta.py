@@ -143,8 +143,11 @@ def test_an_expired_delta_token_is_gone(emu: Emulator, graph: httpx.Client,
     emu.expire_delta_tokens()
     gone = graph.get(delta_link, headers=auth)
     assert gone.status_code == 410 and gone.json()["error"]["code"] == "SyncStateNotFound"
-    again, _, _ = _round(graph, INBOX_DELTA, auth, page=1000)
+    again, fresh_link, _ = _round(graph, INBOX_DELTA, auth, page=1000)
     assert again  # a new round starts from scratch
+    # ... and its token works, although the mailbox has not changed since the expiry
+    nothing, _, requests = _round(graph, fresh_link, auth)
+    assert (nothing, requests) == ([], 1)
 
 
 def test_api_edits_are_tracked_too(emu: Emulator, graph: httpx.Client,

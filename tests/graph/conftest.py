@@ -30,6 +30,16 @@ def graph(emu, waits) -> GraphClient:
     client.close()
 
 
+@pytest.fixture
+def everything(authsome_env):
+    """A Graph client signed in for every service the emulator serves."""
+    authsome_env.auto_approve_after = 0
+    an.login(flow="device", services="outlook,calendar,onedrive,teams,tasks",
+             on_event=lambda event: None)
+    with an.graph(progress=False) as graph:
+        yield graph
+
+
 def graph_requests(emu, path: str) -> list[dict]:
     """The emulator's log of Graph requests to ``path`` (without the query string)."""
     return [r for r in emu.requests if r.get("path", "").split("?", 1)[0] == path]

@@ -3,20 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-
-import authsome_nb as an
 
 UTC = "datetime64[us, UTC]"
-
-
-@pytest.fixture
-def everything(authsome_env):
-    authsome_env.auto_approve_after = 0
-    an.login(flow="device", services="outlook,calendar,onedrive,teams,tasks",
-             on_event=lambda event: None)
-    with an.graph(progress=False) as graph:
-        yield graph
 
 
 def test_a_month_of_mail(everything):

@@ -61,8 +61,17 @@ def test_datetime_time_zone_pairs_are_read_in_their_zone():
     assert frame["start.dateTime"][1] == pd.Timestamp("2026-07-01T07:00:00Z")
 
 
-@pytest.mark.parametrize("zone", ["Pacific Standard Time"])
-def test_a_windows_zone_name_keeps_the_text_rather_than_guess(zone):
+def test_a_windows_zone_name_is_read_through_the_zone_map():
+    frame = to_frame([{"start": {"dateTime": "2026-11-20T09:00:00.0000000",
+                                 "timeZone": "Pacific Standard Time"}},
+                      {"start": {"dateTime": "2026-07-01T09:00:00.0000000",
+                                 "timeZone": "W. Europe Standard Time"}}])
+    assert frame["start.dateTime"].tolist() == [pd.Timestamp("2026-11-20T17:00:00Z"),
+                                                pd.Timestamp("2026-07-01T07:00:00Z")]
+
+
+@pytest.mark.parametrize("zone", ["tzone://Microsoft/Custom"])
+def test_a_zone_no_table_knows_keeps_the_text_rather_than_guess(zone):
     frame = to_frame([{"start": {"dateTime": "2026-11-20T09:00:00.0000000", "timeZone": zone}}])
     assert frame["start.dateTime"][0] == "2026-11-20T09:00:00.0000000"
 

@@ -124,11 +124,18 @@ def test_the_extension_routes_authsome_graph_sync_and_registers_graph(emu, tmp_p
             "print(len(again) == len(first) + 1, set(changed['added']) <= set(again['id']),"
             " changed['deleted'][0] in set(again['id']))",
             f"%authsome sync {inbox} --select subject,isRead --forget",
+            '%config AuthsomeMagics.graph_backend = "polars"\n'
+            "few = %authsome graph /me/messages --select subject,receivedDateTime --top 3\n"
+            "print(type(few).__module__.split('.')[0], few.schema['receivedDateTime'])",
+            "%%graph table --backend arrow --top 2\nGET /me/messages?$select=isRead",
+            "print(type(table).__name__, table.schema.field('isRead').type)",
+            f"%authsome graph https://127.0.0.1:{_closed_port()}/v1.0/me",
+            "%authsome graph /me/messages --selct subject",
         ],
         tmp_path,
         monkeypatch,
     )
-    assert "error" not in {o.output_type for cell in outputs for o in cell}, outputs
+    assert "error" not in {o.output_type for cell in outputs[:12] for o in cell}, outputs
     assert text_of(outputs[1]).strip() == "7 datetime64[us, UTC]"
     assert text_of(outputs[3]).strip() == "1 False"
     first = text_of(outputs[4]).splitlines()
@@ -139,3 +146,19 @@ def test_the_extension_routes_authsome_graph_sync_and_registers_graph(emu, tmp_p
     assert text_of(outputs[7]).strip() == "True True False"
     forgot = text_of(outputs[8]).strip()
     assert forgot == f"Forgot the saved sync state of {inbox} (1 file removed)."
+    assert text_of(outputs[9]).strip() == "polars Datetime(time_unit='us', time_zone='UTC')"
+    assert text_of(outputs[11]).strip() == "Table bool"
+    unreachable = text_of(outputs[12])  # our error: the host and a remedy, no traceback
+    assert unreachable.startswith("NetworkError: Could not reach 127.0.0.1:")
+    assert "refused" in unreachable and "What to do" in unreachable
+    assert "Traceback" not in unreachable and "httpx" not in unreachable
+    assert "did you mean --select?" in text_of(outputs[13])
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on (bound once, then released)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
