@@ -31,8 +31,7 @@ if TYPE_CHECKING:
     from .._session import Session
 
 __all__ = ["ApiClient", "GraphAuth", "GraphClient", "RetryPolicy", "client", "flatten", "graph",
-           "suggest_flag",
-           "sync_summary", "to_frame"]
+           "suggest_flag", "sync_summary", "to_frame"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=15.0)
 USER_AGENT = f"authsome-nb/{__version__} httpx/{httpx.__version__}"

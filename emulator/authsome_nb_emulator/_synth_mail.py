@@ -104,79 +104,83 @@ def folders(user: User) -> list[dict[str, Any]]:
              "sizeInBytes": 0, "isHidden": False, "wellKnownName": wk} for wk, name in FOLDERS]
 
 
+class _Mailbox:
+    """What every message of one user's mailbox is drawn from (one random stream, in order)."""
+
+    def __init__(self, seed: int, user: User, count: int, people: list[Person],
+                 folder_ids: dict[str, str]) -> None:
+        rng = self.rng = random.Random(f"{seed}:messages:{user.oid}")
+        self.user, self.count = user, count
+        self.me = {"emailAddress": {"name": user.display_name, "address": user.mail}}
+        self.senders = [p.email for p in people]
+        self.externals = [{"emailAddress": {"name": f"{n} {s}", "address": f"{n}@{d}".lower()}}
+                          for n, s, d in zip(FIRST_NAMES[:8], LAST_NAMES[8:16], _EXTERNAL * 2,
+                                             strict=True)]
+        self.subjects = [s.format(t=t) for s in _SUBJECTS for t in TOPICS]
+        self.bodies = [" ".join(rng.sample(_SENTENCES, 3)) for _ in range(64)]
+        self.html = [f'<html><head>\r\n<meta http-equiv="Content-Type" content="text/html; '
+                     f'charset=utf-8"></head><body><p>Hi {user.given_name},</p><p>{b}</p>'
+                     "</body></html>" for b in self.bodies]
+        self.inbox, self.archive = folder_ids["inbox"], folder_ids["archive"]
+        self.sent, self.drafts = folder_ids["sentitems"], folder_ids["drafts"]
+        self.step = 365 * DAY / max(count, 1)
+        self.conversation = ""
+
+    def placement(self, roll: float, b: int) -> tuple[str, Any, list[Any], bool]:
+        """Folder, sender, recipients and draft flag of a message: sent, a draft, or received."""
+        senders = self.senders
+        if roll < 0.12:
+            return self.sent, self.me, [senders[b % len(senders)]], False
+        if roll < 0.15:
+            return self.drafts, self.me, [senders[b % len(senders)]], True
+        folder = self.archive if roll < 0.30 else self.inbox
+        sender = self.externals[b % 8] if roll > 0.9 else \
+            senders[int(self.rng.random() * len(senders))]
+        return folder, sender, [self.me], False
+
+
 def messages(seed: int, user: User, count: int, people: list[Person],
              folder_ids: dict[str, str]) -> list[dict[str, Any]]:
     """``count`` messages, newest first, spread over the year before the reference date."""
-    rng = random.Random(f"{seed}:messages:{user.oid}")
-    me = {"emailAddress": {"name": user.display_name, "address": user.mail}}
-    senders = [p.email for p in people]
-    externals = [{"emailAddress": {"name": f"{n} {s}", "address": f"{n}@{d}".lower()}}
-                 for n, s, d in zip(FIRST_NAMES[:8], LAST_NAMES[8:16], _EXTERNAL * 2,
-                                    strict=True)]
-    subjects = [s.format(t=t) for s in _SUBJECTS for t in TOPICS]
-    bodies = [" ".join(rng.sample(_SENTENCES, 3)) for _ in range(64)]
-    html = [f'<html><head>\r\n<meta http-equiv="Content-Type" content="text/html; '
-            f'charset=utf-8"></head><body><p>Hi {user.given_name},</p><p>{b}</p></body></html>'
-            for b in bodies]
-    not_flagged, flagged = {"flagStatus": "notFlagged"}, {"flagStatus": "flagged"}
-    inbox, archive = folder_ids["inbox"], folder_ids["archive"]
-    sent, drafts = folder_ids["sentitems"], folder_ids["drafts"]
-    step = 365 * DAY / max(count, 1)
-    domain = user.domain
-    conversation = ""
-    out = []
+    box = _Mailbox(seed, user, count, people, folder_ids)
+    return [_message(box, i) for i in range(count)]
+
+
+def _message(box: _Mailbox, i: int) -> dict[str, Any]:
+    rng, user = box.rng, box.user
     random_ = rng.random
-    n_subjects = len(subjects)
-    for i in range(count):
-        received = REFERENCE_TIME - int(i * step) - int(random_() * 600)
-        stamp = iso(received)
-        raw = base64.urlsafe_b64encode(rng.randbytes(30)).decode()  # 40 characters
-        message_id, change_key = "AAMkAGI2" + raw[:27], "CQAAABYAAAA" + raw[27:]
-        if i % 3 == 0:
-            conversation = b64id("AAQkAGI2", rng, 12)
-        roll = random_()
-        b = int(random_() * 64)
-        if roll < 0.12:
-            folder, sender, to, is_draft = sent, me, [senders[b % len(senders)]], False
-        elif roll < 0.15:
-            folder, sender, to, is_draft = drafts, me, [senders[b % len(senders)]], True
-        else:
-            folder = archive if roll < 0.30 else inbox
-            sender = externals[b % 8] if roll > 0.9 else senders[int(random_() * len(senders))]
-            to, is_draft = [me], False
-        out.append({
-            "@odata.etag": f'W/"{change_key}"',
-            "id": message_id,
-            "createdDateTime": stamp,
-            "lastModifiedDateTime": iso(received + 60),
-            "changeKey": change_key,
-            "categories": _CATEGORIES[i % 8] and list(_CATEGORIES[i % 8]),
-            "receivedDateTime": stamp,
-            "sentDateTime": stamp,
-            "hasAttachments": random_() < 0.15,
-            "internetMessageId": f"<{rng.getrandbits(64):016x}@{domain}>",
-            "subject": subjects[int(random_() * n_subjects)],
-            "bodyPreview": f"Hi {user.given_name}, {bodies[b]}"[:255],
-            "importance": "high" if roll > 0.95 else ("low" if roll < 0.02 else "normal"),
-            "parentFolderId": folder,
-            "conversationId": conversation,
-            "isDeliveryReceiptRequested": False,
-            "isReadReceiptRequested": False,
-            "isRead": is_draft or folder == sent or i > count // 20 or random_() < 0.6,
-            "isDraft": is_draft,
-            "webLink": "https://outlook.office365.com/owa/?ItemID=" + message_id
-                       + "&exvsurl=1&viewmodel=ReadMessageItem",
-            "inferenceClassification": "other" if roll > 0.85 else "focused",
-            "body": {"contentType": "html", "content": html[b]},
-            "sender": sender,
-            "from": sender,
-            "toRecipients": to,
-            "ccRecipients": [senders[int(random_() * len(senders))]] if roll > 0.7 else [],
-            "bccRecipients": [],
-            "replyTo": [],
-            "flag": flagged if random_() < 0.05 else not_flagged,
-        })
-    return out
+    received = REFERENCE_TIME - int(i * box.step) - int(random_() * 600)
+    stamp = iso(received)
+    raw = base64.urlsafe_b64encode(rng.randbytes(30)).decode()  # 40 characters
+    message_id, change_key = "AAMkAGI2" + raw[:27], "CQAAABYAAAA" + raw[27:]
+    if i % 3 == 0:
+        box.conversation = b64id("AAQkAGI2", rng, 12)
+    roll = random_()
+    b = int(random_() * 64)
+    folder, sender, to, is_draft = box.placement(roll, b)
+    senders = box.senders
+    return {
+        "@odata.etag": f'W/"{change_key}"', "id": message_id, "createdDateTime": stamp,
+        "lastModifiedDateTime": iso(received + 60), "changeKey": change_key,
+        "categories": _CATEGORIES[i % 8] and list(_CATEGORIES[i % 8]),
+        "receivedDateTime": stamp, "sentDateTime": stamp, "hasAttachments": random_() < 0.15,
+        "internetMessageId": f"<{rng.getrandbits(64):016x}@{user.domain}>",
+        "subject": box.subjects[int(random_() * len(box.subjects))],
+        "bodyPreview": f"Hi {user.given_name}, {box.bodies[b]}"[:255],
+        "importance": "high" if roll > 0.95 else ("low" if roll < 0.02 else "normal"),
+        "parentFolderId": folder, "conversationId": box.conversation,
+        "isDeliveryReceiptRequested": False, "isReadReceiptRequested": False,
+        "isRead": is_draft or folder == box.sent or i > box.count // 20 or random_() < 0.6,
+        "isDraft": is_draft,
+        "webLink": "https://outlook.office365.com/owa/?ItemID=" + message_id
+                   + "&exvsurl=1&viewmodel=ReadMessageItem",
+        "inferenceClassification": "other" if roll > 0.85 else "focused",
+        "body": {"contentType": "html", "content": box.html[b]},
+        "sender": sender, "from": sender, "toRecipients": to,
+        "ccRecipients": [senders[int(random_() * len(senders))]] if roll > 0.7 else [],
+        "bccRecipients": [], "replyTo": [],
+        "flag": {"flagStatus": "flagged" if random_() < 0.05 else "notFlagged"},
+    }
 
 
 _ROOMS = ("Conf Room Rainier", "Conf Room Baker", "Conf Room Adams", "Cafe", "")

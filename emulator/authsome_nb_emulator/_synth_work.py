@@ -98,25 +98,35 @@ def drive(seed: int, user: User) -> tuple[dict[str, Any], dict[str, Any], list[d
                              == parent["id"])
     for base, mime in _FILES:
         item(base, root_id, "", folder=False, mime=mime)
-    resource = {
+    resource = _drive_resource(drive_id, drive_type, site, who)
+    return resource, _drive_root(resource, root_id, items), items
+
+
+def _drive_resource(drive_id: str, drive_type: str, site: str,
+                    who: dict[str, Any]) -> dict[str, Any]:
+    return {
         "id": drive_id, "driveType": drive_type, "name": "OneDrive", "webUrl": f"{site}/Documents",
         "createdDateTime": iso(REFERENCE_TIME - 700 * DAY), "description": "",
         "lastModifiedDateTime": iso(REFERENCE_TIME), "createdBy": who,
         "owner": who, "quota": {"deleted": 0, "remaining": 1099511627776 - 50_000_000,
                                 "state": "normal", "total": 1099511627776, "used": 50_000_000},
     }
-    root = {
+
+
+def _drive_root(resource: dict[str, Any], root_id: str,
+                items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The root folder: its size and child count are those of the items right under it."""
+    under = [i for i in items if i["parentReference"]["id"] == root_id]
+    return {
         "createdDateTime": resource["createdDateTime"], "id": root_id,
         "lastModifiedDateTime": iso(REFERENCE_TIME), "name": "root",
-        "webUrl": f"{site}/Documents", "size": sum(i["size"] for i in items
-                                                   if i["parentReference"]["id"] == root_id),
-        "parentReference": {"driveType": drive_type, "driveId": drive_id},
+        "webUrl": resource["webUrl"], "size": sum(i["size"] for i in under),
+        "parentReference": {"driveType": resource["driveType"], "driveId": resource["id"]},
         "fileSystemInfo": {"createdDateTime": resource["createdDateTime"],
                            "lastModifiedDateTime": iso(REFERENCE_TIME)},
-        "folder": {"childCount": sum(1 for i in items if i["parentReference"]["id"] == root_id)},
+        "folder": {"childCount": len(under)},
         "root": {},
     }
-    return resource, root, items
 
 
 def todo(seed: int, user: User) -> tuple[list[dict[str, Any]], dict[str, list[dict]]]:
