@@ -166,3 +166,19 @@ def graph(
     from . import _graph
 
     return _graph.graph(session(), connection, provider=provider, **options)
+
+
+# -- credentials for what a notebook imports or starts (authsome_nb.sdk, authsome_nb.broker) --
+def credential(
+    provider: str = DEFAULT_PROVIDER,
+    connection: str | None = None,
+    *,
+    asynchronous: bool = False,
+) -> Any:
+    """The credential the provider's own SDKs take: for Microsoft an azure-core
+    ``TokenCredential`` (``asynchronous=True``: its ``AsyncTokenCredential`` twin) serving any
+    resource the user consented to; for Google a ``google.auth.credentials.Credentials``."""
+    from . import sdk
+
+    return sdk.credential(session(), provider, connection or DEFAULT_CONNECTION,
+                          asynchronous=asynchronous)
