@@ -19,6 +19,8 @@ from ._home import HOME_ENV
 from ._session import DEFAULT_CONNECTION, DEFAULT_PROVIDER, Session
 
 if TYPE_CHECKING:
+    import subprocess
+
     import httpx
 
     from ._graph import GraphClient, RetryPolicy
@@ -182,3 +184,23 @@ def credential(
 
     return sdk.credential(session(), provider, connection or DEFAULT_CONNECTION,
                           asynchronous=asynchronous)
+
+
+def run(
+    args: str | list[str],
+    *,
+    provider: str | None = None,
+    connection: str | None = None,
+    **subprocess_run_kwargs: Any,
+) -> subprocess.CompletedProcess:
+    """``subprocess.run`` under a broker: the child reaches the routed connections' APIs
+    through a loopback proxy that injects their tokens (and Microsoft's managed-identity
+    endpoint), and its environment holds placeholders, never a token.
+
+    No provider named: every provider's signed-in ``default`` connection is routed.  ``env=``
+    is merged over this process's environment; the broker's variables win.
+    """
+    from . import broker
+
+    return broker.run(session(), args, provider=provider, connection=connection,
+                      **subprocess_run_kwargs)
