@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from .._outbound import own_client_options
 from .._tls import network_error, ssl_context
 
 _DISCOVERY_MARKERS = ("/.well-known/openid-configuration", "/discovery/instance")
@@ -29,7 +30,8 @@ class MsalHttpClient:
 
         self._httpx = httpx
         self.ssl_context = ssl_context()
-        self._client = httpx.Client(verify=self.ssl_context, timeout=timeout, trust_env=True)
+        self._client = httpx.Client(verify=self.ssl_context, timeout=timeout,
+                                    **own_client_options())
         self._discovery: dict[str, Any] = {}
         self._lock = threading.Lock()
 

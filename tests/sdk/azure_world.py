@@ -1,4 +1,5 @@
-"""What the SDK and broker tests share: consent given elsewhere, a token's claims."""
+"""What the SDK and broker tests share: an emulator per module, a signed-in home per test,
+consent given elsewhere, a token's claims (import the fixtures into a conftest)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,32 @@ import json
 import ssl
 
 import httpx
+import pytest
+
+import authsome_nb as an
 
 REFRESH = {"grant_type": "refresh_token"}
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    from authsome_nb_emulator import Emulator
+
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def signed_in(emulator, tmp_path, monkeypatch):
+    """The emulator, with Adele signed in as ``microsoft/default`` in a fresh home."""
+    home = tmp_path / "home"
+    emulator.write_provider_override(home)
+    for name, value in emulator.environ(home).items():
+        monkeypatch.setenv(name, value)
+    emulator.configure(auto_approve_after=0, access_token_lifetime=3600, strict_rotation=False)
+    an.login(flow="device", on_event=lambda event: None)
+    emulator.reset_counters()
+    return emulator
 
 
 def consent_elsewhere(emulator, scope: str, user: str = "adele") -> None:
