@@ -120,8 +120,9 @@ def test_the_childs_environment_holds_no_token(signed_in):
 
 
 def test_a_callers_env_is_merged_and_the_brokers_variables_win(signed_in):
-    done = an.run([PYTHON, "-c", "import os; print(os.environ['MINE'], "
-                   "os.environ['HTTPS_PROXY'].startswith('http://authsome:'), 'PATH' in os.environ)"],
+    code = ("import os; print(os.environ['MINE'], 'PATH' in os.environ, "
+            "os.environ['HTTPS_PROXY'].startswith('http://authsome:'))")
+    done = an.run([PYTHON, "-c", code],
                   env={"MINE": "kept", "HTTPS_PROXY": "http://elsewhere:1"},
                   capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["kept", "True", "True"]
