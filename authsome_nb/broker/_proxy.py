@@ -20,6 +20,7 @@ import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
@@ -124,6 +125,15 @@ class ClientConnection:
         self.http = h11.Connection(h11.SERVER, max_incomplete_event_size=_MAX_HEADERS)
 
     def serve(self) -> None:
+        try:
+            self._serve()
+        except h11.RemoteProtocolError:
+            if self.http.our_state in (h11.IDLE, h11.SEND_RESPONSE):
+                with contextlib.suppress(h11.LocalProtocolError, OSError):
+                    self.send(h11.Response(status_code=400, headers=[
+                        ("Content-Length", "0"), ("Connection", "close")]))
+
+    def _serve(self) -> None:
         while True:
             request = self._next_request()
             if request is None:
@@ -185,9 +195,10 @@ class ClientConnection:
         if self.http.their_state is h11.SEND_BODY:
             for _ in self.body():  # drain what the client still sends, to keep framing
                 pass
-        self.send(h11.Response(status_code=status, headers=[
-            ("Content-Type", content_type), ("Content-Length", str(len(body))),
-            ("Cache-Control", "no-store"), *headers]))
+        self.send(h11.Response(status_code=status, reason=HTTPStatus(status).phrase.encode(),
+                               headers=[("Content-Type", content_type),
+                                        ("Content-Length", str(len(body))),
+                                        ("Cache-Control", "no-store"), *headers]))
         self.send(h11.Data(data=body))
         self.send(h11.EndOfMessage())
 
