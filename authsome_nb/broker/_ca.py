@@ -58,6 +58,8 @@ class BrokerCA:
     def _make_ca(self) -> x509.Certificate:
         subtrees: list[x509.GeneralName] = [x509.DNSName(n) for n in self.names]
         subtrees += [x509.IPAddress(ipaddress.ip_network(a)) for a in self.addresses]
+        # Nothing routed: a CA that may sign only for the reserved ".invalid" (RFC 6761).
+        subtrees = subtrees or [x509.DNSName("invalid")]
         name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "authsome_nb"),
                           x509.NameAttribute(NameOID.COMMON_NAME, "authsome_nb broker (one run)")])
         now = datetime.datetime.now(datetime.UTC)
@@ -71,7 +73,7 @@ class BrokerCA:
                 digital_signature=False, content_commitment=False, key_encipherment=False,
                 data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
                 encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.NameConstraints(permitted_subtrees=subtrees or None,
+            .add_extension(x509.NameConstraints(permitted_subtrees=subtrees,
                                                 excluded_subtrees=None), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
             .sign(self._key, hashes.SHA256())
