@@ -131,6 +131,11 @@ class Broker:
         return f"http://{USER}:{self._proxy_secret}@127.0.0.1:{self.port}"
 
     @property
+    def requests_forwarded(self) -> int:
+        """How many requests the proxy has sent on to an upstream host so far."""
+        return self._proxy.config.forwarder.forwarded if self._proxy else 0
+
+    @property
     def identity_endpoint(self) -> str | None:
         if self._proxy is None or self._proxy.config.identity is None:
             return None

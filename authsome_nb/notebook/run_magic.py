@@ -43,11 +43,16 @@ def run_line(rest: str, *, default_connection: str = "default") -> None:
     from .. import _api
     from ..broker import run_streaming
 
-    code = run_streaming(_api.session(), command, write=_write, shell=True,
-                         provider=args.provider,
-                         connection=args.connection_name or (
-                             default_connection if args.provider else None))
-    print(f"[exit code {code}]")
+    try:
+        code = run_streaming(_api.session(), command, write=_write, shell=True,
+                             provider=args.provider,
+                             connection=args.connection_name or (
+                                 default_connection if args.provider else None))
+    except KeyboardInterrupt:  # Kernel → Interrupt: said calmly, as a cancelled sign-in is
+        print("\n[interrupted: the command and its broker were stopped]")
+        return
+    hint = ": command not found" if code == 127 else ""
+    print(f"[exit code {code}{hint}]")
 
 
 def _kernel(args, default_connection: str) -> None:
