@@ -21,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = ["import_cost", "token_hot_path", "refresh_storm", "graph_paging", "graph_concurrency",
-           "graph_sync"]
+           "graph_sync", "broker_latency"]
 
 
 def run(name: str) -> dict:
@@ -186,6 +186,43 @@ def section_sync(r: dict) -> str:
     ])
 
 
+def section_broker(r: dict) -> str:
+    ours, added = r["ours"], r["added_ms"]
+    mitm = r.get("mitmproxy")
+    rows = [
+        "## The broker: added latency per proxied request, and its start",
+        "",
+        f"A child's httpx `GET /me` on the emulator's Graph (three processes: emulator, broker, child), "
+        f"p50 of {r['requests']['kept_alive']} requests on one kept-alive connection and of "
+        f"{r['requests']['new_connection']} on a new connection each; the direct request of the same run is the baseline.",
+        "",
+        "| | direct (baseline) | through the broker | added | goal |",
+        "| --- | --- | --- | --- | --- |",
+        f"| kept-alive connection | {ours['direct']['kept_alive']:.2f} ms | {ours['proxied']['kept_alive']:.2f} ms | "
+        f"**{added['kept_alive']:.2f} ms** | ≤ 1 ms |",
+        f"| new connection per request | {ours['direct']['new_connection']:.2f} ms | {ours['proxied']['new_connection']:.2f} ms | "
+        f"**{added['new_connection']:.2f} ms** | ≤ 5 ms |",
+        f"| broker start (CA, bundle, listener) | | first {r['broker_start_first_ms']:.1f} ms, then p50 "
+        f"{r['broker_start_p50_ms']:.1f} ms | | ≤ 300 ms |",
+        f"| `import authsome_nb.broker`, fresh interpreter | | {r['import_broker_ms']:.0f} ms | | |",
+    ]
+    if mitm:
+        rows += [
+            "",
+            "mitmproxy (authsome's engine), same client, same run, an addon setting the same header "
+            "(`AUTHSOME_BENCH_MITMDUMP=…/mitmdump`, mitmproxy in a venv of its own):",
+            "",
+            "| | direct | through mitmproxy | added | start (spawn → listening) | import |",
+            "| --- | --- | --- | --- | --- | --- |",
+            f"| kept-alive | {mitm['direct']['kept_alive']:.2f} ms | {mitm['proxied']['kept_alive']:.2f} ms | "
+            f"{mitm['proxied']['kept_alive'] - mitm['direct']['kept_alive']:.2f} ms | {mitm['start_ms']:.0f} ms | "
+            f"{mitm['import_ms']:.0f} ms |",
+            f"| new connection | {mitm['direct']['new_connection']:.2f} ms | {mitm['proxied']['new_connection']:.2f} ms | "
+            f"{mitm['proxied']['new_connection'] - mitm['direct']['new_connection']:.2f} ms | | |",
+        ]
+    return "\n".join(rows)
+
+
 SECTIONS = {
     "import_cost": section_import,
     "token_hot_path": section_token,
@@ -193,6 +230,7 @@ SECTIONS = {
     "graph_paging": section_graph,
     "graph_concurrency": section_concurrency,
     "graph_sync": section_sync,
+    "broker_latency": section_broker,
 }
 
 

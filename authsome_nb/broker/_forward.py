@@ -11,6 +11,7 @@ own OAuth endpoints, paths outside the API's prefix) and plain-http requests go 
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -20,6 +21,7 @@ import h11
 import httpx
 
 from ..errors import AuthsomeError
+from ._link import UpstreamGone, UpstreamLink
 
 if TYPE_CHECKING:
     from .._connection import AccessToken
@@ -48,7 +50,7 @@ class Forwarder:
 
     def forward_https(self, conn: ClientConnection, host: str, request: h11.Request) -> None:
         target = request.target.decode("ascii", "replace")
-        headers = _passed_on(request.headers)
+        headers = _passed_on(request.headers, keep_framing=True)
         route = self.routes.match(host, target)
         if route is not None:
             try:
@@ -57,7 +59,49 @@ class Forwarder:
                 self._no_token(conn, route, exc)
                 return
             headers = _with_token(headers, route, token.value)
-        self._send(conn, request, "https", host, target, headers, route)
+        upstream = h11.Request(method=request.method, target=request.target, headers=headers)
+        self.forwarded += 1
+        try:
+            self._exchange(conn, conn.link(host), upstream)
+        except (OSError, h11.ProtocolError) as exc:
+            conn.close_link()
+            if conn.http.our_state is h11.SEND_RESPONSE:  # nothing sent yet: say why
+                conn.reply(502, f"The broker could not reach {host}: {type(exc).__name__}\n"
+                           .encode(), "text/plain")
+            else:
+                raise
+        log.debug("%s %s%s (%s)", request.method.decode(), host, urlpath(target),
+                  f"{route.provider}/{route.connection}" if route else "untouched")
+
+    def _exchange(self, conn: ClientConnection, link: UpstreamLink,
+                  request: h11.Request) -> None:
+        """Send ``request`` (and the client's body) on ``link``, stream the answer back."""
+        has_body = conn.http.their_state is h11.SEND_BODY
+        try:
+            reused = link.send_head(request)
+            if not has_body:
+                link.send(h11.EndOfMessage())
+            events = link.response(reused)
+            first = next(events) if not has_body else None
+        except UpstreamGone:  # a kept-alive connection the server had closed: once more
+            reused = link.send_head(request)
+            if not has_body:
+                link.send(h11.EndOfMessage())
+            events = link.response(reused)
+            first = next(events) if not has_body else None
+        if has_body:
+            for chunk in conn.body():
+                link.send(h11.Data(data=chunk))
+            link.send(h11.EndOfMessage())
+            first = next(events)
+        assert first is not None
+        for event in itertools.chain((first,), events):
+            if isinstance(event, h11.Response):
+                event = h11.Response(status_code=event.status_code, reason=event.reason,
+                                     headers=_passed_on(event.headers, keep_framing=True))
+            elif isinstance(event, h11.InformationalResponse):
+                continue  # 100 Continue and the like are the upstream leg's business
+            conn.send(event, flush=isinstance(event, h11.EndOfMessage))
 
     def forward_http(self, conn: ClientConnection, netloc: str, request: h11.Request) -> None:
         """A plain-http request through the proxy: forwarded as it came (never a token)."""
@@ -102,8 +146,8 @@ class Forwarder:
                                reason=response.reason_phrase.encode() or b""))
         for chunk in response.iter_raw():
             if chunk:
-                conn.send(h11.Data(data=chunk))
-        conn.send(h11.EndOfMessage())
+                conn.send(h11.Data(data=chunk), flush=True)
+        conn.send(h11.EndOfMessage(), flush=True)
 
     def _no_token(self, conn: ClientConnection, route: Route, exc: AuthsomeError) -> None:
         remedy = exc.remedy_in(self.syntax)
@@ -114,8 +158,12 @@ class Forwarder:
         conn.reply(401, json.dumps(body).encode() + b"\n")
 
 
-def _passed_on(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    return [(n, v) for n, v in headers if n.lower() not in _HOP]
+def _passed_on(headers: Iterable[tuple[bytes, bytes]],
+               keep_framing: bool = False) -> list[tuple[bytes, bytes]]:
+    """Without hop-by-hop headers; ``keep_framing``: ``Transfer-Encoding`` stays, for h11 to
+    frame the body the same way on the other leg."""
+    dropped = _HOP - {b"transfer-encoding"} if keep_framing else _HOP
+    return [(n, v) for n, v in headers if n.lower() not in dropped]
 
 
 def _with_token(headers: list[tuple[bytes, bytes]], route: Route,

@@ -19,7 +19,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
@@ -29,6 +29,7 @@ import h11
 from ._forward import Forwarder
 from ._identity import PATH as IDENTITY_PATH
 from ._identity import IdentityEndpoint
+from ._link import LinkPool, UpstreamLink
 from ._upstream import open_tunnel
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class ProxyConfig:
     upstream: UpstreamClients
     forwarder: Forwarder
     identity: IdentityEndpoint | None
+    links: LinkPool = field(default_factory=LinkPool)
 
 
 class LoopbackProxy:
@@ -87,6 +89,7 @@ class LoopbackProxy:
             with contextlib.suppress(OSError):
                 sock.close()
         self._thread.join(timeout=5)
+        self.config.links.close()
 
     def _accept(self) -> None:
         while not self._stopped.is_set():
@@ -123,6 +126,8 @@ class ClientConnection:
     def __init__(self, proxy: LoopbackProxy, sock: socket.socket) -> None:
         self.proxy, self.config, self.sock = proxy, proxy.config, sock
         self.http = h11.Connection(h11.SERVER, max_incomplete_event_size=_MAX_HEADERS)
+        self._out = bytearray()
+        self._link: UpstreamLink | None = None
 
     def serve(self) -> None:
         try:
@@ -184,10 +189,31 @@ class ClientConnection:
         return True
 
     # -- writing -------------------------------------------------------------------------
-    def send(self, event: h11.Event) -> None:
+    def send(self, event: h11.Event, flush: bool = True) -> None:
+        """Send ``event``; without ``flush`` its bytes wait for the next flush (one TLS record
+        and one system call for a whole small answer instead of three)."""
         data = self.http.send(event)
         if data:
-            self.sock.sendall(data)
+            self._out += data
+        if self._out and (flush or len(self._out) >= 65536):
+            out, self._out = bytes(self._out), bytearray()
+            self.sock.sendall(out)
+
+    def link(self, host: str) -> UpstreamLink:
+        """This connection's own connection to ``host`` (made at the first request)."""
+        if self._link is None:
+            name, _, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
+            self._link = self.config.links.take(name.strip("[]"), int(port or 443),
+                                                self.config.upstream.proxy("https", host))
+        return self._link
+
+    def close_link(self, reuse: bool = False) -> None:
+        """Let go of the upstream connection: to the pool (``reuse``) or closed."""
+        link, self._link = self._link, None
+        if link is not None and reuse:
+            self.config.links.give_back(link)
+        elif link is not None:
+            link.close()
 
     def reply(self, status: int, body: bytes, content_type: str = "application/json",
               headers: tuple[tuple[str, str], ...] = ()) -> None:
@@ -198,8 +224,8 @@ class ClientConnection:
         self.send(h11.Response(status_code=status, reason=HTTPStatus(status).phrase.encode(),
                                headers=[("Content-Type", content_type),
                                         ("Content-Length", str(len(body))),
-                                        ("Cache-Control", "no-store"), *headers]))
-        self.send(h11.Data(data=body))
+                                        ("Cache-Control", "no-store"), *headers]), flush=False)
+        self.send(h11.Data(data=body), flush=False)
         self.send(h11.EndOfMessage())
 
     # -- the secret ----------------------------------------------------------------------
@@ -255,13 +281,16 @@ class ClientConnection:
         context = self.config.ca.server_context(host)
         tls = context.wrap_socket(self.sock, server_side=True)
         inner = ClientConnection(self.proxy, tls)
-        while True:
-            request = inner._next_request()
-            if request is None:
-                return
-            self.config.forwarder.forward_https(inner, named, request)
-            if not inner._next_cycle():
-                return
+        try:
+            while True:
+                request = inner._next_request()
+                if request is None:
+                    return
+                self.config.forwarder.forward_https(inner, named, request)
+                if not inner._next_cycle():
+                    return
+        finally:
+            inner.close_link(reuse=True)
 
     # -- plain requests ------------------------------------------------------------------
     def _plain(self, request: h11.Request) -> None:
