@@ -85,14 +85,15 @@ def ensure_oidc_peer() -> None:
     stamp.write_text(wanted)
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's chromium; install it where we can (root + apt)."""
-    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
-        return
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+def ensure_apt_packages() -> None:
+    """Debian packages the tests drive: chromium (the browser tests) and curl (a child of
+    ``an.run`` in tests/broker); installed where we can (root + apt)."""
+    missing = [name for name in ("chromium", "curl")
+               if not (shutil.which(name) or Path(f"/usr/bin/{name}").exists())]
+    if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         run("apt-get", "update", "-q", env=env)
-        run("apt-get", "install", "-y", "-q", "chromium", env=env)
+        run("apt-get", "install", "-y", "-q", *missing, env=env)
 
 
 def ensure_hub_proxy() -> None:
@@ -134,7 +135,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_venv("test")
         ensure_oidc_peer()
-        ensure_chromium()
+        ensure_apt_packages()
         ensure_hub_proxy()
         return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
     if command == "demo":
