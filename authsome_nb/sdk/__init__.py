@@ -14,13 +14,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, MissingDependencyError
 from ._resource_tokens import ResourceTokens, resource_tokens
 
 if TYPE_CHECKING:
     from .._session import Session
 
-__all__ = ["ResourceTokens", "credential", "resource_tokens"]
+__all__ = ["ResourceTokens", "credential", "missing_extra", "resource_tokens"]
+
+
+def missing_extra(extra: str, what: str) -> MissingDependencyError:
+    """The error for an SDK credential whose library (an extra) is not installed."""
+    return MissingDependencyError(f"{what}, which is not installed",
+                                  remedy=f'pip install "authsome-nb[{extra}]"')
 
 
 def credential(session: Session, provider: str, connection: str, *,

@@ -16,17 +16,15 @@ import math
 import time
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, MissingDependencyError
+from ..errors import ConfigurationError
+from . import missing_extra
 from ._resource_tokens import resource_tokens
 
 try:
     from azure.core.credentials import AccessToken, AccessTokenInfo, TokenRequestOptions
 except ImportError:  # pragma: no cover - exercised by a test without the extra
-    raise MissingDependencyError(
-        "an.credential('microsoft') returns an azure-core credential, and azure-core is not "
-        "installed",
-        remedy='pip install "authsome-nb[azure]"',
-    ) from None
+    raise missing_extra("azure", "an.credential('microsoft') returns an azure-core "
+                        "credential: azure-core") from None
 
 if TYPE_CHECKING:
     from .._connection import AccessToken as Token

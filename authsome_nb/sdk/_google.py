@@ -11,16 +11,13 @@ import datetime
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingDependencyError
+from . import missing_extra
 
 try:
     from google.auth import credentials as google_credentials
 except ImportError:  # pragma: no cover - exercised by a test without the extra
-    raise MissingDependencyError(
-        "an.credential('google') returns a google-auth credential, and google-auth is not "
-        "installed",
-        remedy='pip install "authsome-nb[google]"',
-    ) from None
+    raise missing_extra("google", "an.credential('google') returns a google-auth "
+                        "credential: google-auth") from None
 
 if TYPE_CHECKING:
     from .._session import Session

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import select
+import contextlib
 import socket
 import threading
 
@@ -36,15 +36,22 @@ class CorporateProxy:
         target = head.split(b" ")[1].decode()
         self.connects.append(target)
         host, port = target.rsplit(":", 1)
-        with socket.create_connection((host, int(port))) as upstream, client:
-            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-            pairs = {client: upstream, upstream: client}
-            while True:
-                readable, _, _ = select.select(list(pairs), [], [], 30)
-                if not readable:
-                    return
-                for sock in readable:
-                    data = sock.recv(65536)
-                    if not data:
-                        return
-                    pairs[sock].sendall(data)
+        upstream = socket.create_connection((host, int(port)))
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        back = threading.Thread(target=_pipe, args=(upstream, client), daemon=True)
+        back.start()
+        _pipe(client, upstream)
+        back.join(timeout=30)
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    """Copy one direction until it ends, then close both (one thread per direction)."""
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for sock in (source, sink):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
