@@ -220,6 +220,15 @@ def section_broker(r: dict) -> str:
             f"| new connection | {mitm['direct']['new_connection']:.2f} ms | {mitm['proxied']['new_connection']:.2f} ms | "
             f"{mitm['proxied']['new_connection'] - mitm['direct']['new_connection']:.2f} ms | | |",
         ]
+    rows += [
+        "",
+        "Why not mitmproxy, besides the figures above (measured by hand on 2026-12-04 with pip): its newest "
+        "release for Python 3.11 (11.0.2) brings 35 packages, 106 MB installed (a fresh venv with it: 132 MB, "
+        "empty: 26 MB); into a Jupyter environment with httpx pip would downgrade h11 0.16 → 0.14 (httpcore "
+        "1.0.9 requires h11 ≥ 0.16: httpx breaks), tornado 6.6.1 → 6.4.2 (the Jupyter server's), cryptography "
+        "50 → 44.0.3, pyparsing and ruamel.yaml. The broker needs nothing the package does not already have "
+        "(h11, httpx, cryptography).",
+    ]
     return "\n".join(rows)
 
 
