@@ -23,8 +23,9 @@ import authsome_nb as an  # noqa: E402
 def notebook(signed_in, tmp_path):
     env = kernel_env({**signed_in.environ(os.environ["AUTHSOME_NB_HOME"]),
                       "GRAPH": signed_in.graph_base})
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        env.pop(name, None)
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
+                 "MICROSOFT_ACCESS_TOKEN", "MICROSOFT_REFRESH_TOKEN"):
+        env.pop(name, None)  # another test's an.export() may have left one in this process
 
     def make(*sources: str) -> NotebookRun:
         return NotebookRun(env, ["%load_ext authsome_nb", *sources], tmp_path / "run.ipynb",
@@ -81,6 +82,8 @@ def test_kernel_interrupt_stops_the_command_and_its_broker(notebook, tmp_path):
 
 def test_the_kernel_wide_broker_serves_bang_cells_and_subprocess_not_our_own_clients(notebook):
     with notebook(
+        "import os\nnames = ('HTTPS_PROXY', 'SSL_CERT_FILE', 'MICROSOFT_ACCESS_TOKEN')\n"
+        "env_before = {n: os.environ.get(n) for n in names}",
         "%authsome run --kernel",
         "!curl -sS \"$GRAPH/me?\\$select=displayName\"",
         "import os, subprocess\n"
@@ -90,15 +93,15 @@ def test_the_kernel_wide_broker_serves_bang_cells_and_subprocess_not_our_own_cli
         "before = kernel_broker().requests_forwarded\n"
         "(an.graph().get('/me')['displayName'], kernel_broker().requests_forwarded - before)",
         "%authsome run --kernel off",
-        "os.environ.get('HTTPS_PROXY'), os.environ.get('MICROSOFT_ACCESS_TOKEN')",
+        "{n: os.environ.get(n) for n in names} == env_before, os.environ.get('HTTPS_PROXY')",
     ) as run:
-        run.cells(*range(7))
-        assert "Kernel-wide broker on" in run.text(1)
-        assert '"displayName":"Adele Vance"' in run.text(2)
-        assert "AdeleV@" in run.text(3)
-        assert "('Adele Vance', 0)" in run.text(4)  # an.graph() went direct, not via the broker
-        assert "Kernel-wide broker off" in run.text(5)
-        assert "(None, None)" in run.text(6)
+        run.cells(*range(8))
+        assert "Kernel-wide broker on" in run.text(2)
+        assert '"displayName":"Adele Vance"' in run.text(3)
+        assert "AdeleV@" in run.text(4)
+        assert "('Adele Vance', 0)" in run.text(5)  # an.graph() went direct, not via the broker
+        assert "Kernel-wide broker off" in run.text(6)
+        assert "(True, None)" in run.text(7)  # every variable as it was
 
 
 def _gone(pid: int) -> bool:
