@@ -99,25 +99,16 @@ def ensure_oidc_peer() -> None:
     stamp.write_text(wanted)
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's chromium; install it where we can (root + apt)."""
-    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
-        return
-    apt_install("chromium")
-
-
-def ensure_bindfs() -> None:
-    """The tests of a home shared by two hosts (tests/shared_home) mount one folder twice
-    with Debian's bindfs (FUSE); install it where we can (root + apt)."""
-    if not shutil.which("bindfs"):
-        apt_install("bindfs")
-
-
-def apt_install(package: str) -> None:
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+def ensure_apt_packages() -> None:
+    """Debian packages the tests drive: chromium (the browser tests), curl (a child of
+    ``an.run`` in tests/broker) and bindfs (one home mounted twice in tests/shared_home);
+    installed where we can (root + apt)."""
+    missing = [name for name in ("chromium", "curl", "bindfs")
+               if not (shutil.which(name) or Path(f"/usr/bin/{name}").exists())]
+    if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         run("apt-get", "update", "-q", env=env)
-        run("apt-get", "install", "-y", "-q", package, env=env)
+        run("apt-get", "install", "-y", "-q", *missing, env=env)
 
 
 def ensure_hub_proxy() -> None:
@@ -204,8 +195,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_venv("test")
         ensure_oidc_peer()
-        ensure_chromium()
-        ensure_bindfs()
+        ensure_apt_packages()
         ensure_hub_proxy()
         # The whole suite includes the lab extension's own unit tests (vitest, a few seconds).
         lab_ok = lab_script("test") if len(argv) == 1 else True

@@ -32,7 +32,7 @@ _ERRORS = (
 _EXPORTS = {
     **dict.fromkeys(
         ("login", "logout", "connections", "get", "token", "refresh", "export", "providers",
-         "key_source", "reset_store", "session", "client", "graph"),
+         "key_source", "reset_store", "session", "client", "graph", "credential", "run"),
         "._api",
     ),
     "Session": "._session",
@@ -78,6 +78,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from ._api import (
         client,
         connections,
+        credential,
         export,
         get,
         graph,
@@ -87,6 +88,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         providers,
         refresh,
         reset_store,
+        run,
         session,
         token,
     )

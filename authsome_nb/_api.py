@@ -19,6 +19,8 @@ from ._home import HOME_ENV
 from ._session import DEFAULT_CONNECTION, DEFAULT_PROVIDER, Session
 
 if TYPE_CHECKING:
+    import subprocess
+
     import httpx
 
     from ._graph import GraphClient, RetryPolicy
@@ -166,3 +168,39 @@ def graph(
     from . import _graph
 
     return _graph.graph(session(), connection, provider=provider, **options)
+
+
+# -- credentials for what a notebook imports or starts (authsome_nb.sdk, authsome_nb.broker) --
+def credential(
+    provider: str = DEFAULT_PROVIDER,
+    connection: str | None = None,
+    *,
+    asynchronous: bool = False,
+) -> Any:
+    """The credential the provider's own SDKs take: for Microsoft an azure-core
+    ``TokenCredential`` (``asynchronous=True``: its ``AsyncTokenCredential`` twin) serving any
+    resource the user consented to; for Google a ``google.auth.credentials.Credentials``."""
+    from . import sdk
+
+    return sdk.credential(session(), provider, connection or DEFAULT_CONNECTION,
+                          asynchronous=asynchronous)
+
+
+def run(
+    args: str | list[str],
+    *,
+    provider: str | None = None,
+    connection: str | None = None,
+    **subprocess_run_kwargs: Any,
+) -> subprocess.CompletedProcess:
+    """``subprocess.run`` under a broker: the child reaches the routed connections' APIs
+    through a loopback proxy that injects their tokens (and Microsoft's managed-identity
+    endpoint), and its environment holds placeholders, never a token.
+
+    No provider named: every provider's signed-in ``default`` connection is routed.  ``env=``
+    is merged over this process's environment; the broker's variables win.
+    """
+    from . import broker
+
+    return broker.run(session(), args, provider=provider, connection=connection,
+                      **subprocess_run_kwargs)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from .._outbound import own_client_options
 from .._version import __version__
 from ._auth import GraphAuth
 from ._client import GraphClient
@@ -62,6 +63,7 @@ def client(session: Session, provider: str = "microsoft", connection: str = "def
         "verify": ssl_context(),
         "timeout": DEFAULT_TIMEOUT,
         "headers": {"User-Agent": USER_AGENT},
+        **own_client_options(),  # never through a kernel-wide broker of our own
     }
     options.update(httpx_kwargs)
     # The auth flow follows redirects itself, so a body or the bearer never leaves the origin.

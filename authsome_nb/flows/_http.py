@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from .._outbound import own_client_options
 from .._tls import network_error, ssl_context
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ class MsalHttpClient:
 
         self._httpx = httpx
         self.ssl_context = ssl_context()
-        self._client = httpx.Client(verify=self.ssl_context, timeout=timeout, trust_env=True)
+        self._client = httpx.Client(verify=self.ssl_context, timeout=timeout,
+                                    **own_client_options())
         self._discovery: dict[str, httpx.Response] = {}
         self._lock = threading.Lock()
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from .._outbound import own_client_options
 from .._tls import network_error, ssl_context
 from ..errors import ConfigurationError
 
@@ -80,7 +81,7 @@ class HubEnvironment:
 
         try:
             with httpx.Client(verify=self._verify(), timeout=timeout or TIMEOUT_SECONDS,
-                              follow_redirects=False) as client:
+                              follow_redirects=False, **own_client_options()) as client:
                 return client.request(method, url, json=json,
                                       headers={"Authorization": f"token {self._token}"})
         except httpx.TransportError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from .._outbound import own_client_options
 from .._tls import network_error, ssl_context
 from ..errors import NetworkError, UserInfoError
 
@@ -21,7 +22,8 @@ def fetch_profile(api_base: str, access_token: str, timeout: float = 30.0) -> di
 
     url = api_base.rstrip("/") + "/me"
     try:
-        with httpx.Client(verify=ssl_context(), timeout=timeout) as client:
+        with httpx.Client(verify=ssl_context(), timeout=timeout,
+                          **own_client_options()) as client:
             response = client.get(
                 url,
                 params={"$select": PROFILE_FIELDS},

@@ -194,6 +194,23 @@ def _sync():
     --select subject,from,receivedDateTime. The state is encrypted in $AUTHSOME_NB_HOME/sync."""
 
 
+@magic_arguments(name="authsome run")
+@_provider
+@argument("connection_name", nargs="?", metavar="CONNECTION",
+          help="connection name (default: the provider's default connection)")
+@argument("--kernel", nargs="?", const="on", choices=("on", "off"), metavar="off",
+          help="route this whole kernel instead: `!` cells and subprocess children inherit the "
+          "broker until --kernel off")
+def _run():
+    """Run a shell command under a broker: %authsome run microsoft -- curl -s
+    https://graph.microsoft.com/v1.0/me. Its requests to the provider's API get the token, its
+    environment holds only placeholders (MICROSOFT_ACCESS_TOKEN=authsome-proxy-managed), a
+    loopback proxy with this run's secret, a CA bundle, and for Microsoft a managed-identity
+    endpoint (IDENTITY_ENDPOINT) that azure-identity and the Azure CLI-style SDKs use. No
+    provider: every provider's signed-in default connection. Output streams into the cell;
+    the last line is the exit code."""
+
+
 @magic_arguments(name="authsome help")
 @argument("subcommand", nargs="?", metavar="SUBCOMMAND", help="a subcommand to explain")
 def _help():

@@ -28,7 +28,7 @@ HELP_FLAGS = ("-h", "--help")
 
 @magics_class
 class AuthsomeMagics(Magics):
-    """``%authsome login|logout|list|get|token|export|providers|setup|graph|help``."""
+    """``%authsome login|logout|list|get|token|export|providers|setup|graph|sync|run|help``."""
 
     default_provider = Unicode(
         "microsoft", help="Provider used when a subcommand names none.",
@@ -80,8 +80,8 @@ class AuthsomeMagics(Magics):
             return None
         name, rest = words[0], (words[1] if len(words) > 1 else "")
         subcommands.find(name)  # an unknown name is a UsageError before anything else
-        if name in ("graph", "sync"):
-            # unexpanded: "$top" and "$filter" are OData, not variables
+        if name in ("graph", "sync", "run"):
+            # unexpanded: "$top" and "$filter" are OData, "$HOME" is the shell's
             return getattr(self, f"_{name}")(rest)
         rest = self._expand(rest)
         if any(w in HELP_FLAGS for w in rest.split()):
@@ -193,6 +193,11 @@ class AuthsomeMagics(Magics):
                                        backend=self.graph_backend.lower())
         print(summary)
         return frame
+
+    def _run(self, rest: str):
+        from .run_magic import run_line
+
+        return run_line(rest, default_connection=self.default_connection)
 
     def _expand(self, text: str) -> str:
         """IPython's ``$name`` / ``{expr}`` expansion from the user's namespace."""

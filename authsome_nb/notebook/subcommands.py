@@ -60,6 +60,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         Subcommand("reset", "Move an unreadable store aside (kept, not deleted); start empty."),
         Subcommand("graph", "Graph into pandas: df = %authsome graph /me/messages --top 50"),
         Subcommand("sync", "A collection kept current: only changes after the first run."),
+        Subcommand("run", "A command whose requests get the tokens, never seeing one: "
+                   "%authsome run microsoft -- curl …", takes_provider=True),
         Subcommand("help", "This overview, or a subcommand's options: %authsome help login"),
     )
 }

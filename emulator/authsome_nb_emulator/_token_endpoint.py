@@ -8,6 +8,7 @@ a refresh for scopes the user never consented to is AADSTS65001 ``consent_requir
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from typing import TYPE_CHECKING, Any
@@ -205,7 +206,8 @@ def _refresh_grant(state: EmulatorState, form: dict[str, str], found: Audience) 
     if state.tokens.missing_consent(grant.client_id, grant.user, scopes):
         raise _Refusal(65001)
     grant.rotated, grant.last_used = True, now
-    # Microsoft returns a new refresh token on every refresh, asked for or not.
+    # Microsoft returns a new refresh token on every refresh, asked for or not; the token is
+    # for the first scope's resource (see _scopes), which may be another API than Graph.
     return _issue(state, grant.user, grant.client_id,
-                  Scopes(scopes.graph, scopes.oidc | {"offline_access"}),
+                  dataclasses.replace(scopes, oidc=scopes.oidc | {"offline_access"}, others=()),
                   public_client=grant.public_client)

@@ -4,6 +4,11 @@ Access tokens are JWT-shaped (Graph looks them up here instead of verifying a si
 refresh tokens and codes are opaque random strings.  Consent is tracked per
 (client id, user): an authorization or a device-code approval consents the scopes asked for,
 and a refresh asking for more answers AADSTS65001, as Microsoft does.
+
+A refresh token serves every resource the user consented to for the app (Graph, Storage,
+Resource Manager …: see ``_scopes.AZURE_RESOURCES``); a token for another resource carries
+that resource as its ``aud`` and is kept apart from Graph's, so Graph refuses it as Graph
+refuses a token minted for another audience.
 """
 
 from __future__ import annotations
@@ -15,7 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import _jwt
-from ._scopes import GRAPH_APP_ID, STATIC_PERMISSIONS, Scopes
+from ._scopes import (
+    GRAPH_APP_ID,
+    GRAPH_RESOURCE,
+    STATIC_PERMISSIONS,
+    STATIC_RESOURCE_PERMISSIONS,
+    Scopes,
+    split_by_resource,
+)
 from ._users import Audience, User
 
 _USER_CODE_ALPHABET = string.ascii_uppercase + string.digits
@@ -28,6 +40,7 @@ class AccessGrant:
     scopes: tuple[str, ...]  # bare permission names, as in the token's ``scp``
     issued_at: float
     expires_at: float
+    resource: str = GRAPH_RESOURCE.rstrip("/")  # the token's audience (App ID URI)
 
 
 @dataclass
@@ -72,7 +85,8 @@ class DeviceAuthorization:
 class TokenRegistry:
     """Every token, code and consent the emulator handed out. Callers hold the state lock."""
 
-    access: dict[str, AccessGrant] = field(default_factory=dict)
+    access: dict[str, AccessGrant] = field(default_factory=dict)  # Graph's tokens
+    resource_access: dict[str, AccessGrant] = field(default_factory=dict)  # other APIs'
     refresh: dict[str, RefreshGrant] = field(default_factory=dict)
     codes: dict[str, AuthCode] = field(default_factory=dict)
     devices: dict[str, DeviceAuthorization] = field(default_factory=dict)  # by device_code
@@ -82,16 +96,32 @@ class TokenRegistry:
 
     # --- consent ---
     def consent(self, client_id: str, user: User, scopes: Scopes) -> None:
-        names = STATIC_PERMISSIONS if scopes.is_default else scopes.names
+        """Consent every resource the request names (``.default``: the app's static list)."""
         granted = self.consents.setdefault((client_id, user.oid), {})
-        for name in names:
-            granted.setdefault(name.lower(), name)
+        for group in split_by_resource(scopes):
+            if group.is_default:
+                names = (STATIC_PERMISSIONS if group.is_graph
+                         else STATIC_RESOURCE_PERMISSIONS.get(group.resource, ()))
+            else:
+                names = group.names
+            for name in names:
+                word = name if group.is_graph else f"{group.resource}/{name}"
+                granted.setdefault(word.lower(), word)
 
-    def consented(self, client_id: str, user: User) -> list[str]:
-        return list(self.consents.get((client_id, user.oid), {}).values())
+    def consented(self, client_id: str, user: User,
+                  resource: str = GRAPH_RESOURCE) -> list[str]:
+        """The permissions of ``resource`` consented to, bare (``User.Read``)."""
+        values = self.consents.get((client_id, user.oid), {}).values()
+        if resource.rstrip("/") == GRAPH_RESOURCE.rstrip("/"):
+            return [v for v in values if "://" not in v]
+        prefix = resource.rstrip("/").lower() + "/"
+        return [v[len(prefix):] for v in values if v.lower().startswith(prefix)]
 
     def missing_consent(self, client_id: str, user: User, scopes: Scopes) -> list[str]:
-        granted = self.consents.get((client_id, user.oid), {})
+        granted = {n.lower() for n in self.consented(client_id, user, scopes.resource)}
+        if scopes.is_default and not scopes.is_graph and not granted:
+            # Nothing of that API was ever consented: AADSTS65001, as for a named scope.
+            return [f"{scopes.resource}/.default"]
         return [n for n in scopes.names if n.lower() != ".default" and n.lower() not in granted]
 
     # --- device codes ---
@@ -120,16 +150,19 @@ class TokenRegistry:
               base_url: str, extra_scopes: list[str], nonce: str | None = None,
               public_client: bool = False) -> dict[str, Any]:
         """A token response body, registering the new access (and refresh) token."""
-        consented = self.consented(client_id, user)
+        consented = self.consented(client_id, user, scopes.resource)
         if scopes.is_default:
             scp = tuple(consented)
         elif scopes.names:
             scp = scopes.names
         else:
             scp = tuple(sorted(scopes.oidc - {"offline_access"}))
+        audience = GRAPH_APP_ID if scopes.is_graph else scopes.resource
         access_token = _jwt.encode(self._access_claims(user, client_id, scp, now, lifetime,
-                                                       base_url))
-        self.access[access_token] = AccessGrant(user, client_id, scp, now, now + lifetime)
+                                                       base_url, audience))
+        registry = self.access if scopes.is_graph else self.resource_access
+        registry[access_token] = AccessGrant(user, client_id, scp, now, now + lifetime,
+                                             scopes.resource)
         body: dict[str, Any] = {
             "token_type": "Bearer",
             "scope": scopes.response_scope(consented, extra_scopes),
@@ -150,16 +183,16 @@ class TokenRegistry:
 
     @staticmethod
     def _access_claims(user: User, client_id: str, scp: tuple[str, ...], now: float,
-                       lifetime: int, base_url: str) -> dict[str, Any]:
+                       lifetime: int, base_url: str, audience: str) -> dict[str, Any]:
         issued = int(now)
         return {
-            "aud": GRAPH_APP_ID, "iss": f"{base_url}/{user.tenant_id}/v2.0",
+            "aud": audience, "iss": f"{base_url}/{user.tenant_id}/v2.0",
             "iat": issued, "nbf": issued, "exp": issued + lifetime,
             "acr": "1", "amr": ["pwd", "mfa"], "app_displayname": "authsome_nb",
             "appid": client_id, "appidacr": "0", "family_name": user.surname,
             "given_name": user.given_name, "idtyp": "user", "ipaddr": "127.0.0.1",
             "name": user.display_name, "oid": user.oid, "platf": "3", "scp": " ".join(scp),
-            "sub": _pairwise(user, GRAPH_APP_ID), "tid": user.tenant_id,
+            "sub": _pairwise(user, audience), "tid": user.tenant_id,
             "unique_name": user.upn, "upn": user.upn, "uti": secrets.token_urlsafe(16),
             "ver": "1.0",
         }

@@ -25,6 +25,7 @@ import httpx
 from authlib.oauth2.auth import ClientAuth
 from authlib.oauth2.client import OAuth2Client
 
+from ..._outbound import own_client_options
 from ..._tls import network_error, ssl_context
 
 TIMEOUT_SECONDS = 30.0
@@ -123,7 +124,7 @@ def shared_client() -> httpx.Client:
     with _shared_lock:
         if _shared is None or _shared[0] is not context:
             _shared = (context, _SafeClient(verify=context, timeout=TIMEOUT_SECONDS,
-                                            trust_env=True))
+                                            **own_client_options()))
         return _shared[1]
 
 
