@@ -56,3 +56,29 @@ def dedupe(scopes: Iterable[str]) -> tuple[str, ...]:
 def covers(granted: Iterable[str], wanted: Iterable[str]) -> bool:
     """Whether every wanted scope is among the granted ones (reserved scopes ignored)."""
     return scope_keys(wanted) <= scope_keys(granted)
+
+
+def resource_of(key: str) -> str:
+    """The resource a scope key belongs to: ``https://storage.azure.com`` for
+    ``https://storage.azure.com/user_impersonation``, ``""`` for Graph's (the prefix is
+    optional, so a key without one is Graph's) and for names like ``openid``."""
+    if "://" not in key:
+        return ""
+    return key.rsplit("/", 1)[0]
+
+
+def served_keys(granted: Iterable[str]) -> frozenset[str]:
+    """The keys a token granted ``granted`` serves: those scopes, and ``<resource>/.default``
+    for each resource they belong to (an SDK asks for ``.default``, "whatever this app may do
+    there", and Microsoft answers with the permissions it granted)."""
+    keys = scope_keys(granted)
+    defaults = {f"{resource_of(k)}/.default" if resource_of(k) else ".default" for k in keys}
+    return keys | frozenset(defaults)
+
+
+def own_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
+    """The scopes of the connection's own API (Graph's for Microsoft): what its token is for
+    when no scope is named.  Another resource's scopes (``https://storage.azure.com/.default``)
+    were asked for consent; a token for them is asked by name."""
+    return tuple(s for s in scopes if not resource_of(scope_key(s)))
+

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from .._outbound import environment_before_broker
 from .._providers import load_provider
-from ..sdk import ResourceTokens, resource_tokens
 from ._ca import BrokerCA
 from ._environment import child_environment, write_bundle
 from ._forward import Forwarder
@@ -72,7 +71,6 @@ class Broker:
         return self
 
     def _start_in(self, folder: Path) -> None:
-        tokens = resource_tokens(self.session)
         definitions = {p: load_provider(p, self.session.home) for p, _ in self.connections}
         routes: list[Route] = []
         for provider, connection in self.connections:
@@ -83,7 +81,7 @@ class Broker:
         ca = BrokerCA(folder, names, addresses)
         self.bundle = write_bundle(folder, self._upstream_env, ca.pem)
         self._upstream = UpstreamClients(self._upstream_env)
-        forwarder = Forwarder(table, self._upstream, tokens.token, self.syntax)
+        forwarder = Forwarder(table, self._upstream, self.session.token, self.syntax)
         self._proxy = LoopbackProxy(ProxyConfig(
             secret=self._proxy_secret, routes=table, ca=ca, upstream=self._upstream,
             forwarder=forwarder, identity=self._identity_endpoint(definitions)))
@@ -92,13 +90,13 @@ class Broker:
 
     def _identity_endpoint(self, definitions: Mapping) -> IdentityEndpoint | None:
         """App Service's endpoint for the first routed Microsoft connection, if any."""
-        tokens = resource_tokens(self.session)
         for provider, connection in self.connections:
             if definitions[provider].is_microsoft:
                 client_id = self.session.get(provider, connection).client_id or ""
                 return IdentityEndpoint(
                     secret=self._identity_secret, client_id=client_id, syntax=self.syntax,
-                    token_for=functools.partial(_token_for_scope, tokens, provider, connection))
+                    token_for=functools.partial(_token_for_scope, self.session, provider,
+                                                connection))
         return None
 
     def stop(self) -> None:
@@ -154,6 +152,6 @@ class Broker:
             routed_hosts=[r.host for r in self._routes.routes if r.host])
 
 
-def _token_for_scope(tokens: ResourceTokens, provider: str, connection: str,
+def _token_for_scope(session: Session, provider: str, connection: str,
                      scope: str) -> AccessToken:
-    return tokens.token(provider, connection, [scope])
+    return session.token(provider, connection, [scope])

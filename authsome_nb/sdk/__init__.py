@@ -5,9 +5,9 @@ azure-storage-blob, azure-kusto-data …), ``credential(session, "google")`` a g
 ``Credentials``.  Both serve the connection's tokens through the session, so they refresh
 under the store's single flight like every other token of this package.  azure-core and
 google-auth are optional extras (``authsome-nb[azure]``, ``[google]``), imported only here.
-
-:class:`ResourceTokens` (one per session: :func:`resource_tokens`) is how a token for
-``<resource>/.default`` is found again without a refresh; the broker uses it too.
+A token for ``<resource>/.default`` is the one Microsoft granted for that resource: the
+session's token index finds it again by its resource, so asking again costs the hot path, not
+a refresh.
 """
 
 from __future__ import annotations
@@ -15,18 +15,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, MissingDependencyError
-from ._resource_tokens import ResourceTokens, resource_tokens
 
 if TYPE_CHECKING:
     from .._session import Session
 
-__all__ = ["ResourceTokens", "credential", "missing_extra", "resource_tokens"]
+__all__ = ["credential", "missing_extra"]
+
+
+_EXTRAS = {"azure": '"azure-core>=1.31"', "google": '"google-auth>=2.20"'}
 
 
 def missing_extra(extra: str, what: str) -> MissingDependencyError:
     """The error for an SDK credential whose library (an extra) is not installed."""
     return MissingDependencyError(f"{what}, which is not installed",
-                                  remedy=f'pip install "authsome-nb[{extra}]"')
+                                  remedy=f"pip install {_EXTRAS[extra]} (what the "
+                                  f"'{extra}' extra of authsome-nb installs)")
 
 
 def credential(session: Session, provider: str, connection: str, *,

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
 from . import missing_extra
-from ._resource_tokens import resource_tokens
 
 try:
     from azure.core.credentials import AccessToken, AccessTokenInfo, TokenRequestOptions
@@ -39,7 +38,6 @@ class MicrosoftCredential:
 
     def __init__(self, session: Session, provider: str, connection: str) -> None:
         self._session, self._provider, self._connection = session, provider, connection
-        self._tokens = resource_tokens(session)
 
     def __repr__(self) -> str:
         return f"<MicrosoftCredential {self._provider}/{self._connection}>"
@@ -67,9 +65,9 @@ class MicrosoftCredential:
                              "'https://graph.microsoft.com/.default'")
         self._check_tenant(tenant_id)
         if claims:  # a Continuous Access Evaluation challenge: a new token, with the claims
-            return self._tokens.refresh(self._provider, self._connection, scopes,
-                                        claims_challenge=claims)
-        return self._tokens.token(self._provider, self._connection, scopes)
+            return self._session.refresh(self._provider, self._connection, scopes,
+                                         claims_challenge=claims)
+        return self._session.token(self._provider, self._connection, scopes)
 
     def _check_tenant(self, tenant_id: str | None) -> None:
         if not tenant_id:

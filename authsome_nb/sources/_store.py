@@ -86,7 +86,7 @@ class StoreSource:
             record = tx.record(key)
             if record is None:
                 raise not_signed_in(provider, connection)
-            asked = list(scopes) if scopes is not None else list(record.scopes)
+            asked = list(scopes) if scopes is not None else list(record.default_scopes)
             engine = self.engine(record.engine)
             refreshed = engine.refresh(record, asked, force=mode != "expired" or bool(claims),
                                        claims=claims)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .._connection import AccessToken
-from .._scopes import scope_keys
+from .._scopes import scope_keys, served_keys
 from ..store import ConnectionRecord
 
 # MSAL treats a token with less than 5 minutes left as expired; so do we, to agree with it.
@@ -38,7 +38,7 @@ class TokenIndex:
         entries: dict[str, list[_Entry]] = {}
         defaults: dict[str, frozenset[str]] = {}
         for key, record in records.items():
-            defaults[key] = scope_keys(record.scopes)
+            defaults[key] = scope_keys(record.default_scopes)
             entries[key] = list(_entries_of(record))
         self._entries, self._default_keys, self.generation = entries, defaults, generation
 
@@ -61,7 +61,7 @@ class TokenIndex:
 
 def _entries_of(record: ConnectionRecord) -> Iterator[_Entry]:
     for held in record.access_tokens():
-        yield _Entry(scope_keys(held.serves),
+        yield _Entry(served_keys(held.serves),
                      AccessToken(held.secret, provider=record.provider,
                                  connection=record.connection, expires_at=held.expires_at,
                                  scopes=held.scopes))
@@ -69,7 +69,7 @@ def _entries_of(record: ConnectionRecord) -> Iterator[_Entry]:
 
 def expiry_of(record: ConnectionRecord) -> float | None:
     """When the connection's default-scope token expires (None if it has none)."""
-    wanted = scope_keys(record.scopes)
+    wanted = scope_keys(record.default_scopes)
     best = None
     for entry in _entries_of(record):
         if wanted <= entry.scope_keys and (best is None or entry.token.expires_at > best):

@@ -25,6 +25,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeAlias
 
+from .._scopes import own_scopes
+
 #: The record format this version writes (the envelope's version says which a file holds).
 RECORDS_FORMAT = 2
 
@@ -72,6 +74,11 @@ class MsalState:
         return next((str(item["secret"]) for item in _section(self.cache, "RefreshToken")
                      if item.get("secret")), None)
 
+    def default_scopes(self, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        """Graph's scopes: one refresh token also serves other APIs (Storage, Resource
+        Manager …), whose scopes a sign-in asked for consent, but a token is for one API."""
+        return own_scopes(scopes)
+
 
 @dataclass(frozen=True)
 class OAuth2Tokens:
@@ -113,6 +120,9 @@ class OAuth2State:
     def refresh_token(self) -> str | None:
         return self.tokens.refresh_token or None
 
+    def default_scopes(self, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        return scopes
+
 
 @dataclass(frozen=True)
 class ApiKeyState:
@@ -129,6 +139,9 @@ class ApiKeyState:
     def refresh_token(self) -> str | None:
         return None
 
+    def default_scopes(self, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        return scopes
+
 
 @dataclass(frozen=True)
 class OpaqueState:
@@ -142,6 +155,9 @@ class OpaqueState:
 
     def refresh_token(self) -> str | None:
         return None
+
+    def default_scopes(self, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        return scopes
 
 
 EngineState: TypeAlias = MsalState | OAuth2State | ApiKeyState | OpaqueState
@@ -182,6 +198,11 @@ class ConnectionRecord:
 
     def refresh_token(self) -> str | None:
         return self.state.refresh_token()
+
+    @property
+    def default_scopes(self) -> tuple[str, ...]:
+        """What the connection's token is for when no scope is named."""
+        return self.state.default_scopes(self.scopes)
 
     def replace(self, **changes: Any) -> ConnectionRecord:
         return dataclasses.replace(self, **changes)

@@ -120,3 +120,23 @@ def test_no_token_in_what_people_see(signed_in):
     with pytest.raises(ConsentRequiredError) as raised:
         credential.get_token("https://management.azure.com/.default")
     assert token not in str(raised.value) and token not in repr(raised.value)
+
+
+def test_the_sign_in_the_consent_error_names_grants_it_and_costs_no_refresh_later(signed_in):
+    """Following the remedy adds Resource Manager to the connection; its own Graph token is
+    still found in memory (the other API's scope is not part of what `an.token()` means), and
+    Resource Manager's token too, by its `.default`."""
+    with pytest.raises(ConsentRequiredError) as raised:
+        an.credential().get_token("https://management.azure.com/.default")
+    step = raised.value.step
+    an.login(step.provider, **dict(step.options), flow="device", on_event=lambda event: None)
+    signed_in.reset_counters()
+    for _ in range(5):
+        assert claims(an.token().value)["aud"] in ("https://graph.microsoft.com",
+                                                   "00000003-0000-0000-c000-000000000000")
+    assert signed_in.count("token", **REFRESH) == 0
+    first = an.credential().get_token("https://management.azure.com/.default")
+    again = an.credential().get_token("https://management.azure.com/.default")
+    assert first.token == again.token and claims(first.token)["aud"].startswith(
+        "https://management.azure.com")
+    assert signed_in.count("token", **REFRESH) == 1
