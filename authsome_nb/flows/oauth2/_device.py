@@ -15,15 +15,15 @@ import threading
 import time
 from typing import Any
 
+from ..._providers import insecure_reason
 from ...errors import SignInCancelled, SignInTimeout
 from ...events import DeviceCode, EventHandler, Waiting
+from .._waits import code_lifetime, poll_interval
 from ._errors import oauth_error
 from ._http import ProtocolClient, TokenEndpointError
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
-DEFAULT_INTERVAL = 5  # RFC 8628 §3.2
 SLOW_DOWN_STEP = 5  # RFC 8628 §3.5
-DEFAULT_LIFETIME = 900
 _TICK = 0.2
 
 
@@ -38,10 +38,12 @@ def sign_in_with_device_code(
     timeout: float | None,
     cancel: threading.Event | None,
     provider_name: str,
+    json_bodies: bool = False,
 ) -> dict[str, Any]:
     """Run the device flow; returns the token response or raises a SignInError."""
     try:
-        answer = client.post_form(device_url, {"scope": " ".join(scopes), **extra})
+        answer = client.post_form(device_url, {"scope": " ".join(scopes), **extra},
+                                  as_json=json_bodies)
     except TokenEndpointError as exc:
         raise oauth_error(exc.body, context="Could not start the device-code sign-in",
                           provider=provider_name) from None
@@ -54,8 +56,13 @@ def sign_in_with_device_code(
                            "verification_uri"},
                           context="Could not start the device-code sign-in",
                           provider=provider_name)
-    interval = _number(answer.get("interval"), DEFAULT_INTERVAL)
-    expires_at = time.time() + _number(answer.get("expires_in"), DEFAULT_LIFETIME)
+    if insecure_reason(str(page)):  # shown as a link: a javascript: or http page is refused
+        raise oauth_error({"error": "invalid_response", "error_description":
+                           f"the verification page {str(page)[:80]!r} is not an https address"},
+                          context="Could not start the device-code sign-in",
+                          provider=provider_name)
+    interval = poll_interval(answer.get("interval"))
+    expires_at = time.time() + code_lifetime(answer.get("expires_in"))
     on_event(DeviceCode(
         user_code=str(user_code),
         verification_uri=str(page),
@@ -74,13 +81,12 @@ def sign_in_with_device_code(
             if time.time() >= deadline:
                 break
             try:
-                return client.fetch_token(token_url, grant_type=DEVICE_GRANT,
-                                          device_code=device_code)
+                return _poll(client, token_url, str(device_code), json_bodies)
             except TokenEndpointError as exc:
                 if exc.error == "authorization_pending":
                     continue
                 if exc.error == "slow_down":
-                    interval = _number(exc.body.get("interval"), interval + SLOW_DOWN_STEP)
+                    interval = poll_interval(exc.body.get("interval"), interval + SLOW_DOWN_STEP)
                     continue
                 raise oauth_error(exc.body, context="Device-code sign-in failed",
                                   provider=provider_name) from None
@@ -96,6 +102,19 @@ def sign_in_with_device_code(
                       provider=provider_name)
 
 
+def _poll(client: ProtocolClient, token_url: str, device_code: str,
+          json_bodies: bool) -> dict[str, Any]:
+    """One token request for the device code; raises TokenEndpointError while pending."""
+    if not json_bodies:
+        return dict(client.fetch_token(token_url, grant_type=DEVICE_GRANT,
+                                       device_code=device_code))
+    body = client.post_form(token_url, {"grant_type": DEVICE_GRANT, "device_code": device_code},
+                            as_json=True)
+    if not body.get("access_token"):
+        raise TokenEndpointError({"error": "invalid_response", **body}, 200)
+    return body
+
+
 def _sleep(seconds: float, deadline: float, cancel: threading.Event | None) -> None:
     """Sleep in short steps so that Cancel and Ctrl+C are heard at once."""
     until = min(time.time() + seconds, deadline)
@@ -104,10 +123,3 @@ def _sleep(seconds: float, deadline: float, cancel: threading.Event | None) -> N
             return
         time.sleep(min(_TICK, max(0.0, until - time.time())))
 
-
-def _number(value: Any, default: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return float(default)
-    return number if number > 0 else float(default)
