@@ -37,8 +37,8 @@ from .errors import (
     Step,
     TokenError,
 )
-from .events import EventHandler, Failed, SignedIn, failure_outcome, print_event
-from .flows import Engine, Flow, SignInRequest, new_engine
+from .events import EventHandler, Failed, KeyStored, SignedIn, failure_outcome, print_event
+from .flows import Engine, Flow, SignInRequest, StoredRegistrations, new_engine
 from .flows._hub_token import HUB_CONNECTION, HubTokenSource, hub_token_source
 from .store import EncryptedStore
 
@@ -230,6 +230,7 @@ class Session:
         on_event: EventHandler | None = None,
         cancel: threading.Event | None = None,
         redirect: Any = None,
+        api_key: str | None = None,
     ) -> Connection:
         """Sign in (or reuse a valid sign-in) and store the connection; see the README."""
         _check_name(connection)
@@ -239,6 +240,9 @@ class Session:
             )
         emit = on_event or print_event
         definition = load_provider(provider, self.home)
+        if definition.auth_type == "api_key" or api_key is not None:  # API keys: see below
+            return self._login_with_api_key(definition, connection, api_key, flow=flow,
+                                            force=force, emit=emit)
         if definition.auth_type != "oauth2" or definition.oauth is None:
             raise ConfigurationError(
                 f"'{provider}' signs in with {definition.auth_type!r}, which authsome_nb does not "
@@ -292,6 +296,7 @@ class Session:
             redirect=redirect,
             login_hint=login_hint,
             provider=definition,
+            registrations=StoredRegistrations(self.store),  # clients registered at sign-in
         )
         engine = self._engine(definition.engine)
         try:
@@ -330,6 +335,42 @@ class Session:
         found = self._connection_of(record)
         emit(SignedIn(provider, connection, found.username, found.display_name))
         return found
+
+    # -- API keys (auth_type "api_key"): the key engine takes and checks the key --------
+    def _login_with_api_key(self, definition: Any, connection: str, api_key: str | None, *,
+                            flow: Flow, force: bool, emit: EventHandler) -> Connection:
+        """Store an API key as the connection; a new key replaces the old one and says so.
+
+        Without ``api_key`` a stored key is reused (``force`` asks for a new one)."""
+        key = f"{definition.name}/{connection}"
+        existing = self._record(key)
+        if existing is not None and api_key is None and not force:
+            found = self._connection_of(existing)
+            emit(SignedIn(definition.name, connection, None, definition.display_name))
+            return found
+        request = SignInRequest(client_id="", authority="", scopes=[], flow=flow, on_event=emit,
+                                provider=definition, api_key=api_key)
+        engine = self._engine("api_key")
+        try:
+            outcome = engine.sign_in(request)
+        except AuthsomeError as exc:
+            emit(Failed(exc, failure_outcome(exc)))
+            raise
+        before = (existing or {}).get("api_key") or {}
+        now = time.time()
+        record = {"provider": definition.name, "connection": connection, "engine": "api_key",
+                  "client_id": None, "authority": None, "scopes": [], "flow": outcome.flow,
+                  "username": None, "display_name": "API key", "tenant_id": None,
+                  "account_id": None,
+                  "created_at": existing["created_at"] if existing else now, "last_refresh": now,
+                  **outcome.state}
+        with self._lock, self.store.transaction() as tx:
+            tx.connections[key] = record
+            tx.save()
+        replaced = bool(before.get("key")) and before.get("key") != record["api_key"]["key"]
+        emit(KeyStored(definition.name, connection, None, definition.display_name,
+                       replaced=replaced))
+        return self._connection_of(record)
 
     # -- the rest of the verbs -----------------------------------------------------------
     def logout(

@@ -1,9 +1,10 @@
 """The in-memory index behind the token hot path.
 
 Built from the decoded store whenever its generation changes: for every connection, its
-access tokens with their scopes and expiry — those of its MSAL cache (Microsoft), or the one
+access tokens with their scopes and expiry — those of its MSAL cache (Microsoft), the one
 token of the generic OAuth engine's ``oauth2`` entry (a token that never expires, as GitHub's
-may, has ``expires_at`` infinity).  A lookup is two dict reads
+may, has ``expires_at`` infinity), or an API-key connection's key (``api_key``: a token that
+never expires and has no scopes).  A lookup is two dict reads
 and a short scan of that connection's own tokens (one to three), so it costs the same with
 one connection or a hundred — unlike MSAL's own lookup, which scans the whole cache when the
 server returned more scopes than were asked for (about 60 µs at 100 accounts).
@@ -63,6 +64,12 @@ class TokenIndex:
 
 def _entries_of(record: Mapping[str, Any]) -> Iterable[_Entry]:
     provider, connection = record["provider"], record["connection"]
+    # -- an API-key connection: its key is its token, forever --------------------------
+    key = (record.get("api_key") or {}).get("key")
+    if isinstance(key, str) and key:
+        yield _Entry(frozenset(), AccessToken(key, provider=provider, connection=connection,
+                                              expires_at=math.inf))
+        return
     tokens = record.get("oauth2")
     if tokens is not None:
         entry = _oauth2_entry(tokens, record, provider, connection)

@@ -1,10 +1,11 @@
 """What every sign-in engine offers the session: sign in, refresh, explain a failure, revoke.
 
-Two engines implement it: MSAL's for Microsoft (``_msal_engine``) and the generic OAuth 2.0 /
-OpenID Connect one for every other provider (``oauth2``).  The session stores what an engine
-returns (``SignInOutcome.state``, ``Refreshed.updates``) in the connection's encrypted record,
-and the token hot path reads access tokens out of records without asking any engine
-(``_token_index``), so both engines cost the same stat and dict lookup per call.
+Three engines implement it: MSAL's for Microsoft (``_msal_engine``), the generic OAuth 2.0 /
+OpenID Connect one for every other provider (``oauth2``), and API keys (``_api_key``).  The
+session stores what an engine returns (``SignInOutcome.state``, ``Refreshed.updates``) in the
+connection's encrypted record, and the token hot path reads access tokens out of records
+without asking any engine (``_token_index``), so every engine costs the same stat and dict
+lookup per call.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class SignInRequest:
     redirect: Any = None  # a redirect target for PKCE; None: a loopback listener
     login_hint: str | None = None
     provider: Provider | None = None  # the definition (the generic engine reads its settings)
+    api_key: str | None = None  # an API-key provider's key (None: ask for it without echo)
+    registrations: Any = None  # where registered clients are kept (RFC 7591; the store's)
 
 
 #: How long a browser sign-in may take when no timeout is given: as long as a device code is
