@@ -21,6 +21,7 @@ from typing import Any
 from .._home import home_dir, read_private_file, trusted_dir_exists
 from ..errors import ProviderError, UnknownProviderError
 from . import _jsonc
+from ._catalogue import by_kind, flows_of
 from ._fields import insecure_reason, is_loopback
 from ._misplaced import ProviderOverrideWarning, warn_about_misplaced
 from ._schema import (
@@ -37,6 +38,8 @@ __all__ = [
     "OAuthSettings",
     "Provider",
     "ProviderOverrideWarning",
+    "by_kind",
+    "flows_of",
     "insecure_reason",
     "is_loopback",
     "list_providers",

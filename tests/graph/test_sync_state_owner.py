@@ -34,3 +34,18 @@ def test_a_state_file_copied_over_another_connections_is_refused(emu, graph):
     assert set(again["id"]) == set(megan_rows["id"])
     assert {p.name for p in folder.glob("*.enc")} == before
     megans.close()
+
+
+def test_a_state_written_before_states_were_bound_starts_a_new_round(emu, graph):
+    from authsome_nb._api import session
+    from authsome_nb.store._envelope import open_sealed, read_header, seal
+
+    graph.sync(INBOX, select="subject")
+    [path] = (Path(os.environ["AUTHSOME_NB_HOME"]) / "sync").glob("*.enc")
+    blob = path.read_bytes()
+    header, _ = read_header(blob)
+    key, kdf = session().store.key_source_for(None).key_for(header)
+    plaintext = open_sealed(blob, key, bound_to=b"authsome_nb sync state " + path.stem.encode())
+    path.write_bytes(seal(plaintext, key, header.kind, kdf))  # as the previous version wrote it
+    again = graph.sync(INBOX, select="subject")
+    assert again.attrs["sync"]["first_round"]  # not trusted: rebuilt from Graph

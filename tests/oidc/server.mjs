@@ -15,7 +15,8 @@
 //   POST /_control/ttl?seconds=N       access-token lifetime from now on
 //   POST /_control/forget-client?client_id=ID   the server forgets a registered client
 //   POST /_control/misbehave?what=W    from now on answer as a broken or hostile server would
-//        (W: none | no-id-token | http-token-endpoint | huge-interval)
+//        (W: none | no-id-token | http-token-endpoint | huge-interval |
+//         javascript-verification-uri)
 import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 
@@ -127,6 +128,10 @@ async function misbehave(ctx, next) {
              && ctx.path === '/.well-known/openid-configuration') {
     ctx.body = { ...ctx.body, token_endpoint: ctx.body.token_endpoint.replace('https:', 'http:')
       .replace('127.0.0.1', 'op.example') };
+  } else if (misbehaviour === 'javascript-verification-uri' && ctx.path === '/device/auth'
+             && ctx.body) {
+    ctx.body = { ...ctx.body, verification_uri: 'javascript:alert(document.cookie)',
+      verification_uri_complete: 'javascript:alert(document.cookie)' };
   } else if (misbehaviour === 'huge-interval' && ctx.path === '/device/auth' && ctx.body) {
     // 1e999 is valid JSON that no JavaScript number can hold: written as text.
     ctx.body = JSON.stringify(ctx.body).replace(/}$/, ',"interval":1e999}');

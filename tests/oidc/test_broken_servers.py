@@ -52,3 +52,12 @@ def test_an_infinite_polling_interval_is_bounded_not_an_overflow(broken):
     with pytest.raises(SignInCancelled):
         an.login("testoidc", flow="device", on_event=seen, cancel=cancel)
     assert codes[0].interval == 60
+
+
+def test_a_javascript_verification_page_is_refused_before_it_is_shown(broken):
+    broken.misbehave("javascript-verification-uri")
+    shown: list = []
+    with pytest.raises(SignInError) as caught:
+        an.login("testoidc", flow="device", on_event=shown.append)
+    assert "not an https address" in str(caught.value)
+    assert not any(isinstance(e, DeviceCode) for e in shown)  # nothing to click was offered
