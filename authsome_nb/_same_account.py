@@ -13,7 +13,7 @@ asked to (``force=True``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import AccountMismatchError, Step
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .flows import Account
 
 
-def require_same_account(existing: dict | None, account: Account, *, key: str,
+def require_same_account(existing: dict[str, Any] | None, account: Account, *, key: str,
                          force: bool) -> None:
     """Raise :class:`AccountMismatchError` if ``account`` is not ``existing``'s, or names no
     account to compare (unless ``force``, or there is no earlier connection)."""

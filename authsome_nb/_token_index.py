@@ -114,7 +114,7 @@ def refresh_token_of(record: Mapping[str, Any]) -> str | None:
     cache = record.get("msal_cache") or {}
     for item in (cache.get("RefreshToken") or {}).values():
         if item.get("secret"):
-            return item["secret"]
+            return str(item["secret"])
     return None
 
 

@@ -109,7 +109,7 @@ class OAuth2Engine:
         return flow, token, nonce
 
     # -- refresh -----------------------------------------------------------------------------
-    def refresh(self, record: dict, scopes: list[str], *, force: bool,
+    def refresh(self, record: dict[str, Any], scopes: list[str], *, force: bool,
                 claims: str | None) -> Refreshed:
         tokens = record.get("oauth2") or {}
         server = record.get("oauth2_server") or {}
@@ -135,10 +135,10 @@ class OAuth2Engine:
                   "expires_at": fresh["expires_at"] or float("inf")}
         return Refreshed(result, {"oauth2": fresh})
 
-    def error_of(self, result: dict, context: str) -> AuthsomeError:
+    def error_of(self, result: dict[str, Any], context: str) -> AuthsomeError:
         return oauth_error(result, context=context)
 
-    def revoke(self, record: dict) -> None:
+    def revoke(self, record: dict[str, Any]) -> None:
         """RFC 7009 revocation of the refresh token (its grant) and the access token."""
         server = record.get("oauth2_server") or {}
         tokens = record.get("oauth2") or {}

@@ -41,34 +41,15 @@ def sign_in_with_device_code(
     json_bodies: bool = False,
 ) -> dict[str, Any]:
     """Run the device flow; returns the token response or raises a SignInError."""
-    try:
-        answer = client.post_form(device_url, {"scope": " ".join(scopes), **extra},
-                                  as_json=json_bodies)
-    except TokenEndpointError as exc:
-        raise oauth_error(exc.body, context="Could not start the device-code sign-in",
-                          provider=provider_name) from None
-    device_code = answer.get("device_code")
-    user_code = answer.get("user_code")
-    page = answer.get("verification_uri") or answer.get("verification_url")
-    if not device_code or not user_code or not page:
-        raise oauth_error({"error": "invalid_response", "error_description":
-                           "the device authorization answer lacks device_code, user_code or "
-                           "verification_uri"},
-                          context="Could not start the device-code sign-in",
-                          provider=provider_name)
-    if insecure_reason(str(page)):  # shown as a link: a javascript: or http page is refused
-        raise oauth_error({"error": "invalid_response", "error_description":
-                           f"the verification page {str(page)[:80]!r} is not an https address"},
-                          context="Could not start the device-code sign-in",
-                          provider=provider_name)
-    interval = poll_interval(answer.get("interval"))
+    answer = _authorize_device(client, device_url, {"scope": " ".join(scopes), **extra},
+                               json_bodies, provider_name)
+    device_code, interval = str(answer["device_code"]), poll_interval(answer.get("interval"))
     expires_at = time.time() + code_lifetime(answer.get("expires_in"))
+    page, user_code = str(answer["verification_uri"]), str(answer["user_code"])
     on_event(DeviceCode(
-        user_code=str(user_code),
-        verification_uri=str(page),
+        user_code=user_code, verification_uri=page, expires_at=expires_at,
         message=answer.get("message") or f"To sign in, use a web browser to open the page "
         f"{page} and enter the code {user_code} to authenticate.",
-        expires_at=expires_at,
         interval=int(interval),
     ))
     on_event(Waiting("Waiting for the code to be entered…"))
@@ -81,7 +62,7 @@ def sign_in_with_device_code(
             if time.time() >= deadline:
                 break
             try:
-                return _poll(client, token_url, str(device_code), json_bodies)
+                return _poll(client, token_url, device_code, json_bodies)
             except TokenEndpointError as exc:
                 if exc.error == "authorization_pending":
                     continue
@@ -100,6 +81,26 @@ def sign_in_with_device_code(
         )
     raise oauth_error({"error": "expired_token"}, context="Device-code sign-in failed",
                       provider=provider_name)
+
+
+def _authorize_device(client: ProtocolClient, device_url: str, form: dict[str, str],
+                      json_bodies: bool, provider_name: str) -> dict[str, Any]:
+    """The device authorization answer, its page (``verification_uri``) an https address."""
+    context = "Could not start the device-code sign-in"
+    try:
+        answer = client.post_form(device_url, form, as_json=json_bodies)
+    except TokenEndpointError as exc:
+        raise oauth_error(exc.body, context=context, provider=provider_name) from None
+    page = answer.get("verification_uri") or answer.get("verification_url")
+    if not answer.get("device_code") or not answer.get("user_code") or not page:
+        problem = "the device authorization answer lacks device_code, user_code or " \
+                  "verification_uri"
+    elif insecure_reason(str(page)):  # shown as a link: a javascript: or http page is refused
+        problem = f"the verification page {str(page)[:80]!r} is not an https address"
+    else:
+        return {**answer, "verification_uri": page}
+    raise oauth_error({"error": "invalid_response", "error_description": problem},
+                      context=context, provider=provider_name)
 
 
 def _poll(client: ProtocolClient, token_url: str, device_code: str,

@@ -10,6 +10,8 @@ Google's ``org_internal``, ``admin_policy_enforced``).  Descriptions from the se
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...errors import (
     AuthsomeError,
     ConfigurationError,
@@ -148,7 +150,7 @@ CATALOG: dict[str, CatalogEntry] = {
 }
 
 
-def oauth_error(result: dict, *, context: str = "Sign-in failed",
+def oauth_error(result: dict[str, Any], *, context: str = "Sign-in failed",
                 provider: str = "the provider") -> AuthsomeError:
     """The exception for an OAuth error response; ``context`` says what was being done."""
     error = str(result.get("error") or "error")

@@ -61,7 +61,7 @@ class HttpxClientAuth(httpx.Auth):
                             extensions=request.extensions)
 
 
-class ProtocolClient(OAuth2Client):
+class ProtocolClient(OAuth2Client):  # type: ignore[misc,unused-ignore]  # authlib: untyped
     """authlib's protocol logic with our transport and our reading of answers."""
 
     client_auth_class = HttpxClientAuth

@@ -28,7 +28,7 @@ _keys: dict[str, dict[str, Any]] = {}
 _lock = threading.Lock()
 
 
-def _key_set(jwks_uri: str, *, fresh: bool = False):
+def _key_set(jwks_uri: str, *, fresh: bool = False) -> Any:
     from joserfc.jwk import KeySet
 
     with _lock:
