@@ -9,9 +9,7 @@ them to ``docs/notebook-api-key-*.png``.
 
 from __future__ import annotations
 
-import os
 import secrets
-import shutil
 import sys
 from pathlib import Path
 
@@ -21,14 +19,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
 
 from authsome_nb_emulator import Emulator  # noqa: E402
-from jupyter_process import ROOT, JupyterProcess, fresh_labextension_args  # noqa: E402
+from jupyter_process import JupyterProcess, fresh_labextension_args  # noqa: E402
 from loopback_browser import loopback_browser, require_chromium  # noqa: E402
+from test_widgets_in_jupyterlab import _shot  # noqa: E402  # notebook-*.png, kept in docs/
 
 from authsome_nb._session import Session  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-DOCS = ROOT / "docs"
 CELLS = ["%load_ext authsome_nb", "%authsome login openai", "%authsome providers"]
 
 
@@ -53,13 +51,6 @@ def lab(tmp_path):
             server.stop()
 
 
-def _shot(locator, tmp_path: Path, name: str) -> None:
-    path = tmp_path / f"notebook-api-key-{name}.png"
-    locator.screenshot(path=str(path))
-    if os.environ.get("AUTHSOME_NB_UPDATE_SCREENSHOTS") == "1":
-        shutil.copyfile(path, DOCS / path.name)
-
-
 def test_a_person_pastes_a_key_into_the_masked_field_and_sees_the_card(lab, tmp_path):
     server = lab
     key = "sk-" + secrets.token_urlsafe(30)
@@ -77,12 +68,12 @@ def test_a_person_pastes_a_key_into_the_masked_field_and_sees_the_card(lab, tmp_
         expect(field).to_contain_text("API key for OpenAI")
         password = field.locator("input[type=password]")
         password.fill(key)
-        _shot(cells.nth(1), tmp_path, "field")
+        _shot(cells.nth(1), tmp_path, "api-key-field")
         field.get_by_role("button", name="Save").click()
         card = cells.nth(1).locator('.authsome-Card[data-key="openai/default"]')
         expect(card).to_contain_text("does not expire")  # the live card, once the page knows it
         expect(field).to_have_count(0)  # replaced in place: no widget left
-        _shot(cells.nth(1), tmp_path, "card")
+        _shot(cells.nth(1), tmp_path, "api-key-card")
 
         cells.nth(2).locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
@@ -91,7 +82,7 @@ def test_a_person_pastes_a_key_into_the_masked_field_and_sees_the_card(lab, tmp_
         expect(listing).to_contain_text("API key (47)")
         page.set_viewport_size({"width": 1100, "height": 600})
         cells.nth(2).scroll_into_view_if_needed()
-        _shot(page, tmp_path, "providers")
+        _shot(page, tmp_path, "api-key-providers")
         assert key not in page.content()
     assert Session(server.home).token("openai").value == key
     assert not browser.blocked, f"the page tried to reach other hosts: {browser.blocked}"
