@@ -46,6 +46,7 @@ __all__ = [
     "load_provider",
     "normalize_host",
     "override_dir",
+    "provider_names",
 ]
 
 BUNDLED_DIR = Path(__file__).parent
@@ -103,6 +104,11 @@ def _unknown(name: str, home: str | os.PathLike[str] | None) -> UnknownProviderE
         "%authsome providers lists them)",
         remedy=f"check the spelling, or define it in {override_dir(home) / (name + '.json')}",
     )
+
+
+def provider_names(home: str | os.PathLike[str] | None = None) -> list[str]:
+    """The names of every provider known here, sorted, without reading any definition."""
+    return sorted(_names(home))
 
 
 def _names(home: str | os.PathLike[str] | None) -> set[str]:
