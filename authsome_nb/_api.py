@@ -58,16 +58,19 @@ def login(
     force: bool = False,
     on_event: EventHandler | None = None,
     cancel: threading.Event | None = None,
+    api_key: str | None = None,
 ) -> Connection:
     """Sign in (or reuse a valid sign-in) and store the connection; see :meth:`Session.login`.
 
     ``timeout=None`` waits as long as the device code is valid (Microsoft's ``expires_in``) or,
-    for a browser sign-in, as long; a number of seconds gives up sooner.
+    for a browser sign-in, as long; a number of seconds gives up sooner.  ``api_key`` stores
+    the key of an API-key provider (``an.login("openai", api_key=...)``); without it the key
+    is asked for without echo.
     """
     return session().login(
         provider, connection, flow=flow, scopes=scopes, services=services, tenant=tenant,
         client_id=client_id, client_secret=client_secret, open_browser=open_browser,
-        timeout=timeout, force=force, on_event=on_event, cancel=cancel,
+        timeout=timeout, force=force, on_event=on_event, cancel=cancel, api_key=api_key,
     )
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "EventHandler",
     "Failed",
     "FlowChosen",
+    "KeyStored",
     "SignInEvent",
     "SignedIn",
     "Waiting",
@@ -78,6 +79,14 @@ class SignedIn:
 
 
 @dataclass(frozen=True)
+class KeyStored(SignedIn):
+    """An API key was stored for the connection (a kind of :class:`SignedIn`); ``replaced``:
+    it took the place of another key."""
+
+    replaced: bool = False
+
+
+@dataclass(frozen=True)
 class Failed:
     error: BaseException = field(repr=False)
     outcome: str  # "declined" | "expired" | "cancelled" | "timeout" | "error"
@@ -103,7 +112,7 @@ def failure_outcome(error: BaseException) -> str:
     return "error"
 
 
-SignInEvent = FlowChosen | AuthorizeUrl | DeviceCode | Waiting | SignedIn | Failed
+SignInEvent = FlowChosen | AuthorizeUrl | DeviceCode | Waiting | SignedIn | KeyStored | Failed
 EventHandler = Callable[[SignInEvent], None]
 
 
@@ -121,6 +130,12 @@ def event_lines(event: object) -> list[str]:
                 f" (valid for {minutes} min)."]
     if isinstance(event, Waiting):
         return [event.detail] if event.detail else []
+    if isinstance(event, KeyStored):
+        what = f"the {event.display_name} API key" if event.display_name else "the API key"
+        lines = [f"Stored {what} for {event.provider}/{event.connection} (encrypted)."]
+        if event.replaced:
+            lines.append("It replaced the key that connection held before.")
+        return lines
     if isinstance(event, SignedIn):
         who = event.username or event.display_name or "your account"
         return [f"Signed in to {event.provider} as {who} (connection '{event.connection}')."]

@@ -11,6 +11,10 @@ Nothing is in the clear, the file names included: ``<who+what>-<options>.enc``, 
 (provider, connection, account, API base, path) and of the query options, so ``forget(path)``
 finds every file of a path without reading any.  The JSON is zlib-compressed before sealing
 (100,000 messages of a few columns shrink about fivefold); no token is ever in it.
+
+A file is sealed to its name — the hash of its provider, connection, account, path and
+options — as AES-GCM associated data: copied or renamed over another collection's file (of
+another connection, say), it fails authentication and is never used.
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
 
 
+class _Unbound(Exception):
+    """A state file written before states were sealed to their names."""
+
+
 class SyncFile:
     """One collection's state file, held under its lock (see :meth:`SyncStates.open`)."""
 
@@ -65,7 +73,9 @@ class SyncFile:
         try:
             self._header, _ = read_header(blob)
             key, _kdf = source.key_for(self._header)
-            data = json.loads(zlib.decompress(open_sealed(blob, key)))
+            data = json.loads(zlib.decompress(self._open(blob, key)))
+        except _Unbound:
+            return None  # written before files were sealed to their names: a new round
         except (EnvelopeError, zlib.error, ValueError) as exc:
             raise StoreDecryptError(
                 f"The saved sync state {self.path} cannot be read ({exc}); key source: "
@@ -84,7 +94,24 @@ class SyncFile:
         plaintext = zlib.compress(json.dumps({**data, "format": FORMAT},
                                              separators=(",", ":")).encode(), 1)
         ensure_private_dir(self.path.parent)
-        write_private(self.path, seal(plaintext, key, source.kind, kdf))
+        write_private(self.path, seal(plaintext, key, source.kind, kdf, bound_to=self._owner))
+
+    # -- a file belongs to its collection: its name sealed in as associated data ----------
+    @property
+    def _owner(self) -> bytes:
+        return b"authsome_nb sync state " + self.path.stem.encode()
+
+    def _open(self, blob: bytes, key: bytes) -> bytes:
+        try:
+            return open_sealed(blob, key, bound_to=self._owner)
+        except EnvelopeError as exc:
+            if exc.reason != "tampered":
+                raise
+            try:  # a file of an earlier version, sealed to nothing: never used, replaced
+                open_sealed(blob, key)
+            except EnvelopeError:
+                raise exc from None
+            raise _Unbound from None
 
     def remove(self) -> bool:
         try:

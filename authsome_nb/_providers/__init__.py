@@ -22,14 +22,28 @@ from .._home import home_dir, read_private_file, trusted_dir_exists
 from ..errors import ProviderError, UnknownProviderError
 from . import _jsonc
 from ._app_credentials import resolve_client_id, secret_from_env
+from ._catalogue import by_kind, flows_of
+from ._fields import insecure_reason, is_loopback
 from ._misplaced import ProviderOverrideWarning, warn_about_misplaced
-from ._schema import OAuthSettings, Provider, SchemaError, normalize_host, provider_from_mapping
+from ._schema import (
+    ApiKeySettings,
+    OAuthSettings,
+    Provider,
+    SchemaError,
+    normalize_host,
+    provider_from_mapping,
+)
 from ._sign_in_scopes import BASE_SCOPE, resolve_scopes
 
 __all__ = [
+    "ApiKeySettings",
     "OAuthSettings",
     "Provider",
     "ProviderOverrideWarning",
+    "by_kind",
+    "flows_of",
+    "insecure_reason",
+    "is_loopback",
     "list_providers",
     "load_provider",
     "normalize_host",
@@ -38,6 +52,7 @@ __all__ = [
     "resolve_client_id",
     "resolve_scopes",
     "secret_from_env",
+    "provider_names",
 ]
 
 BUNDLED_DIR = Path(__file__).parent
@@ -72,11 +87,7 @@ def load_provider(name: str, home: str | os.PathLike[str] | None = None) -> Prov
     if overrides is not None or trusted_dir_exists(home_dir(home)):  # never read an untrusted one
         warn_about_misplaced(home_dir(home), _bundled_names())
     if bundled is None and override is None:
-        known = ", ".join(p.name for p in list_providers(home)) or "none"
-        raise UnknownProviderError(
-            f"No provider named '{name}' (known: {known})",
-            remedy=f"check the spelling, or add {override_dir(home) / (name + '.json')}",
-        )
+        raise _unknown(name, home)
     signature = tuple(_signature(p) for p in (bundled, override) if p is not None)
     key = (str(home_dir(home)), name)
     cached = _cache.get(key)
@@ -87,15 +98,38 @@ def load_provider(name: str, home: str | os.PathLike[str] | None = None) -> Prov
     return provider
 
 
-def list_providers(home: str | os.PathLike[str] | None = None) -> list[Provider]:
-    """Every provider known here, bundled and user-defined, sorted by name."""
+def _unknown(name: str, home: str | os.PathLike[str] | None) -> UnknownProviderError:
+    """No such provider: the names it may be a typo of (of the bundled and the user's)."""
+    import difflib
+
+    known = sorted(_names(home))
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    return UnknownProviderError(
+        f"No provider named '{name}' ({hint}{len(known)} are known: an.providers() or "
+        "%authsome providers lists them)",
+        remedy=f"check the spelling, or define it in {override_dir(home) / (name + '.json')}",
+    )
+
+
+def provider_names(home: str | os.PathLike[str] | None = None) -> list[str]:
+    """The names of every provider known here, sorted, without reading any definition."""
+    return sorted(_names(home))
+
+
+def _names(home: str | os.PathLike[str] | None) -> set[str]:
     names: set[str] = set()
     for folder in (BUNDLED_DIR, _trusted_override_dir(home)):
         if folder is not None and folder.is_dir():
             for path in folder.iterdir():
                 if path.suffix in (".json", ".jsonc") and _NAME.match(path.stem):
                     names.add(path.stem)
-    return [load_provider(n, home) for n in sorted(names)]
+    return names
+
+
+def list_providers(home: str | os.PathLike[str] | None = None) -> list[Provider]:
+    """Every provider known here, bundled and user-defined, sorted by name."""
+    return [load_provider(n, home) for n in sorted(_names(home))]
 
 
 def _bundled_names() -> tuple[str, ...]:

@@ -2,8 +2,9 @@
 
 The client id: the argument, then the provider's env var (``MICROSOFT_OAUTH_CLIENT_ID``), then
 its definition file; none is a :class:`~authsome_nb.errors.ConfigurationError` that says how to
-register an app.  A secret comes from the argument or the provider's env var
-(``GITHUB_OAUTH_CLIENT_SECRET``) and is kept only in the encrypted store, never in a file.
+register an app — unless the provider registers a client at sign-in (then ``""``).  A secret
+comes from the argument or the provider's env var (``GITHUB_OAUTH_CLIENT_SECRET``) and is kept
+only in the encrypted store, never in a file.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ if TYPE_CHECKING:
 
 def resolve_client_id(provider: Provider, explicit: str | None) -> str:
     """Argument, then the provider's env var (``MICROSOFT_OAUTH_CLIENT_ID``), then its file."""
-    env_name = provider.client_id_env or f"{provider.name.upper()}_OAUTH_CLIENT_ID"
+    env_name = provider.client_id_variable
     value = explicit or os.environ.get(env_name) or provider.client_id
     if value:
         return value.strip()
+    if not provider.needs_client_id:
+        return ""  # registered at sign-in (RFC 7591), or a server that knows no clients
     if provider.is_microsoft:
         remedy = (
             "register an app in the Azure portal (Microsoft Entra ID → App registrations → New "
@@ -46,6 +49,6 @@ def resolve_client_id(provider: Provider, explicit: str | None) -> str:
 
 def secret_from_env(definition: Provider) -> str | None:
     """The client secret from the provider's env var (``GITHUB_OAUTH_CLIENT_SECRET``), if set."""
-    env_name = definition.client_secret_env or f"{definition.name.upper()}_OAUTH_CLIENT_SECRET"
+    env_name = definition.client_secret_variable
     value = os.environ.get(env_name, "").strip()
     return value or None

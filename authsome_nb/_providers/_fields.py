@@ -6,8 +6,10 @@ so every message here says only what is wrong with the value and what it must be
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class SchemaError(ValueError):
@@ -46,24 +48,50 @@ def boolean(data: Mapping[str, Any], key: str, default: bool, prefix: str = "") 
     return value
 
 
+def insecure_reason(value: str) -> str | None:
+    """Why ``value`` may not be an endpoint, or None: https everywhere, plain http only on
+    this machine's loopback (a client secret, a code or a token must never cross a network
+    in the clear)."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme == "http" and is_loopback(host):
+        return None
+    if parts.scheme == "http":
+        return "must be an https:// URL (plain http only on loopback: 127.0.0.1, [::1], localhost)"
+    return "must be an https:// URL"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def url(data: Mapping[str, Any], key: str, *, required: bool, prefix: str = "",
         base_url: str | None = None) -> Any:
-    """An http(s) URL; ``{base_url}`` (authsome's template) is replaced by ``base_url``."""
+    """An https URL (http on loopback); ``{base_url}`` (authsome's template) is replaced by
+    ``base_url``."""
     value = string(data, key, required=required, prefix=prefix)
     if value is not None and "{base_url}" in value:
         if not base_url:
             raise SchemaError(prefix + key, "uses {base_url} but oauth.base_url is not set")
         value = value.replace("{base_url}", base_url.rstrip("/"))
-    if value is not None and not value.startswith(("https://", "http://")):
-        raise SchemaError(prefix + key, f"must be an https:// URL, got {value!r}")
+    problem = None if value is None else insecure_reason(value)
+    if problem:
+        raise SchemaError(prefix + key, f"{problem}, got {value!r}")
     return value
 
 
 def https_url(data: Mapping[str, Any], key: str, prefix: str = "") -> Any:
-    value = string(data, key, prefix=prefix)
-    if value is not None and not value.startswith("https://"):
-        raise SchemaError(prefix + key, "must be an https:// URL")
-    return value
+    return url(data, key, required=False, prefix=prefix)
 
 
 def words(data: Mapping[str, Any], key: str, prefix: str = "") -> tuple[str, ...]:

@@ -3,8 +3,11 @@
 An override that is never read fails silently — the bundled definition keeps working, just
 not the way the user asked — so near misses get a warning that names the file to create:
 ``~/.authsome_nb/_providers/microsoft.json`` (the package's own folder name),
-``providers/microsft.json`` (a typo of a bundled provider), ``providers/microsoft.json5`` or
-``providers/Microsoft.json`` (a suffix or a case the loader does not read).
+``providers/microsft.json`` (one or two edits from a bundled provider, or from another of the
+user's files: whatever it holds, a complete definition included), ``providers/microsoft.json5``
+or ``providers/Microsoft.json`` (a suffix or a case the loader does not read).  A provider of
+one's own that happens to be close to another name can silence it:
+``warnings.filterwarnings("ignore", category=ProviderOverrideWarning)``.
 
 The folder is listed at most once per change of its mtime, so loading a provider stays cheap.
 """
@@ -12,7 +15,6 @@ The folder is listed at most once per change of its mtime, so loading a provider
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import warnings
 from pathlib import Path
@@ -68,31 +70,64 @@ def _misnamed(providers: Path, bundled_names: tuple[str, ...]) -> list[str]:
     if not providers.is_dir():
         return []
     messages = []
-    for path in sorted(providers.iterdir()):
+    files = sorted(providers.iterdir())
+    own = sorted({p.stem for p in files if p.suffix in SUFFIXES} - set(bundled_names))
+    for path in files:
         stem, suffix = path.stem, path.suffix
         if suffix.lower() in SUFFIXES and suffix != suffix.lower():
             messages.append(f"{path} is not read: name it {stem}{suffix.lower()}")
-            continue
-        if suffix not in SUFFIXES:
+        elif suffix not in SUFFIXES:
             if stem in bundled_names or stem.lower() in bundled_names:
                 messages.append(f"{path} is not read: name it {stem.lower()}.json or .jsonc")
+        elif stem in bundled_names:
             continue
-        if stem in bundled_names:
-            continue
-        if stem.lower() in bundled_names:
+        elif stem.lower() in bundled_names:
             messages.append(f"{path} is not read as the override of '{stem.lower()}': "
                             f"provider names are lowercase (rename it to {stem.lower()}{suffix})")
-            continue
-        close = difflib.get_close_matches(stem, bundled_names, n=1, cutoff=0.8)
-        if close and not _defines_oauth(path):  # a complete definition is a provider of its own
-            messages.append(f"{path} defines a new provider '{stem}', not an override of "
-                            f"'{close[0]}': if you meant to override it, rename the file to "
-                            f"{close[0]}{suffix}")
+        else:
+            messages.extend(_near_names(path, bundled_names, own))
     return messages
 
 
-def _defines_oauth(path: Path) -> bool:
-    try:
-        return '"oauth"' in path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
+def _near_names(path: Path, bundled_names: tuple[str, ...], own: list[str]) -> list[str]:
+    """A file one or two edits from a bundled provider, or from another of the user's files
+    (each such pair said once)."""
+    stem, suffix = path.stem, path.suffix
+    near_bundled = [n for n in bundled_names if _close(stem, n)]
+    if near_bundled:
+        name = near_bundled[0]
+        return [f"{path} defines a provider '{stem}' of its own, {_edits(stem, name)} from "
+                f"'{name}': if you meant to override '{name}', rename the file to "
+                f"{name}{suffix}"]
+    return [f"{path} and {path.with_name(other + suffix)} have names {_edits(stem, other)} "
+            f"apart: if one is a typo of the other, only one of them is read as you meant"
+            for other in own if other > stem and _close(stem, other)]
+
+
+def _close(one: str, other: str) -> bool:
+    """Within a typo of each other: one edit for short names (up to 5), two for longer ones;
+    names of one or two characters are too short to tell."""
+    shortest = min(len(one), len(other))
+    allowed = 0 if shortest < 3 else 1 if shortest <= 5 else 2
+    return one != other and abs(len(one) - len(other)) <= allowed and \
+        edit_distance(one, other) <= allowed
+
+
+def _edits(one: str, other: str) -> str:
+    n = edit_distance(one, other)
+    return f"{n} edit" if n == 1 else f"{n} edits"
+
+
+def edit_distance(one: str, other: str) -> int:
+    """Levenshtein distance with adjacent transpositions (``mircosoft`` is one from
+    ``microsoft``): the optimal string alignment distance."""
+    rows = [list(range(len(other) + 1))]
+    for i, a in enumerate(one, 1):
+        row = [i]
+        for j, b in enumerate(other, 1):
+            cost = 0 if a == b else 1
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost))
+            if i > 1 and j > 1 and a == other[j - 2] and one[i - 2] == b:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]

@@ -18,15 +18,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._scopes import RESERVED_SCOPES
-from ._fields import SchemaError, choice, https_url, string, url, words
+from ._api_key import ApiKeySettings, api_key_settings
+from ._export import export_names
+from ._fields import SchemaError, choice, https_url, insecure_reason, string, url, words
 from ._oauth import OAuthSettings, oauth_settings, secret_in_file_error
 
-__all__ = ["OAuthSettings", "Provider", "SchemaError", "normalize_host", "provider_from_mapping"]
+__all__ = ["ApiKeySettings", "OAuthSettings", "Provider", "SchemaError", "normalize_host",
+           "provider_from_mapping"]
 
 SUPPORTED_SCHEMA_VERSION = 1
 AUTH_TYPES = ("oauth2", "api_key", "browser")
 FLOWS = ("pkce", "device_code", "dcr_pkce", "api_key", "browser")
 ENGINES = ("oauth2", "msal")
+#: how listings name each auth_type
+KINDS = {"oauth2": "OAuth 2.0", "api_key": "API key", "browser": "browser session"}
 _REGEX = "regex:"
 
 
@@ -65,6 +70,8 @@ class Provider:
     # Asked for by every sign-in, whatever services are chosen: what naming the account needs
     # (Microsoft's is User.Read, built in).
     account_scopes: tuple[str, ...] = ()
+    api_key: ApiKeySettings | None = None  # auth_type "api_key": how the key is sent
+    category: str | None = None  # authsome's "type": app, llm, mcp …
 
     def __repr__(self) -> str:
         shown = ", ".join(self.sign_in_flows) or self.auth_type
@@ -77,10 +84,54 @@ class Provider:
 
     @property
     def sign_in_flows(self) -> tuple[str, ...]:
-        """The interactive sign-ins the definition offers, as listings name them."""
-        offered = (("pkce", bool(self.oauth and self.oauth.pkce)),
+        """The sign-ins the definition offers, as listings name them."""
+        if self.auth_type == "api_key":
+            return ("api key",)
+        if self.oauth is None:
+            return ()
+        browser = "pkce" if self.oauth.pkce else "browser"
+        if self.registers_clients:
+            browser += " with a registered client"
+        offered = ((browser, bool(self.oauth.authorization_url or self.oauth.issuer)),
                    ("device code", self.offers_device_code))
         return tuple(name for name, on in offered if on)
+
+    @property
+    def kind(self) -> str:
+        """``OAuth 2.0``, ``API key`` or ``browser session``: what listings group by."""
+        return KINDS[self.auth_type]
+
+    @property
+    def registers_clients(self) -> bool:
+        """Whether a sign-in without a configured client id registers one (RFC 7591)."""
+        return self.oauth is not None and (self.flow == "dcr_pkce" or self.oauth.supports_dcr)
+
+    @property
+    def needs_client_id(self) -> bool:
+        """Whether a client id must be configured before a sign-in (not for API keys, clients
+        registered at sign-in, or servers that know no clients)."""
+        return (self.auth_type == "oauth2" and self.oauth is not None
+                and self.oauth.client_id_required and not self.registers_clients)
+
+    def variable(self, suffix: str) -> str:
+        """``<NAME>_<suffix>`` as an environment variable can be spelled (``google-drive`` →
+        ``GOOGLE_DRIVE_OAUTH_CLIENT_ID``)."""
+        return re.sub(r"[^A-Z0-9]", "_", self.name.upper()) + "_" + suffix
+
+    @property
+    def client_id_variable(self) -> str:
+        return self.client_id_env or self.variable("OAUTH_CLIENT_ID")
+
+    @property
+    def client_secret_variable(self) -> str:
+        return self.client_secret_env or self.variable("OAUTH_CLIENT_SECRET")
+
+    def credential_header(self, secret: str) -> tuple[str, str]:
+        """``(name, value)`` of the header that carries ``secret`` (a token or an API key) to
+        this provider's API: the ``api_key`` block's for API keys, else a bearer."""
+        if self.api_key is not None:
+            return self.api_key.header(secret)
+        return "Authorization", f"Bearer {secret}"
 
     @property
     def authority(self) -> str:
@@ -167,15 +218,17 @@ def provider_from_mapping(data: Mapping[str, Any], sources: tuple[str, ...] = ()
     auth_type = choice(data, "auth_type", AUTH_TYPES, default="oauth2")
     flow = choice(data, "flow", FLOWS, default="pkce")
     engine = choice(data, "engine", ENGINES, default="oauth2")
-    oauth = oauth_settings(data.get("oauth"), required=auth_type == "oauth2")
+    oauth = oauth_settings(data.get("oauth"), required=auth_type == "oauth2",
+                           registration=data.get("registration"), device_only=flow == "device_code")
     if engine == "msal" and oauth is not None and not oauth.authorization_url:
         raise SchemaError("oauth.authorization_url", "is required for the msal engine")
     if "client_secret" in data:
         raise secret_in_file_error()
     hosts, patterns = _api_hosts(data)
     api_url = hosts[0] if hosts else None
-    api_base = https_url(data, "api_base")
-    export_names = _export(data.get("export"))
+    api_base = https_url(data, "api_base") or _base_of(api_url)
+    key = api_key_settings(data.get("api_key")) if auth_type == "api_key" else None
+    exports = export_names(data.get("export"), key.env_var if key else None)
     return Provider(
         name=name,
         display_name=string(data, "display_name") or name.title(),
@@ -183,26 +236,41 @@ def provider_from_mapping(data: Mapping[str, Any], sources: tuple[str, ...] = ()
         flow=flow,
         oauth=oauth,
         api_url=api_url,
-        api_base=api_base or (f"https://{api_url}" if api_url else None),
+        api_base=api_base,
         engine=engine,
         description=string(data, "description") or "",
-        docs_url=string(data, "docs_url"),
+        docs_url=url(data, "docs_url", required=False),
         services=_services(data.get("services")),
-        export_env={key: names[0] for key, names in export_names.items()},
-        export_names=export_names,
+        export_env={field: names[0] for field, names in exports.items()},
+        export_names=exports,
         client_id_env=string(data, "client_id_env"),
         client_id=string(data, "client_id"),
         sources=sources,
         extra_api_hosts=tuple(normalize_host(h) for h in hosts[1:]),
         api_host_patterns=patterns,
-        profile_url=_profile_url(data, api_base or (f"https://{api_url}" if api_url else None)),
+        profile_url=_profile_url(data, api_base),
         account_field=string(data, "account_field"),
         display_name_field=string(data, "display_name_field") or "name",
         client_secret_env=string(data, "client_secret_env"),
         setup_url=url(data, "setup_url", required=False),
         setup_steps=words(data, "setup_steps"),
         account_scopes=words(data, "account_scopes"),
+        api_key=key,
+        category=string(data, "type"),
     )
+
+
+def _base_of(api_url: str | None) -> str | None:
+    """The REST root an ``api_url`` implies: itself when it is a URL (authsome writes
+    ``https://api.anthropic.com``), else ``https://<host>``."""
+    if api_url is None:
+        return None
+    if "://" not in api_url:
+        return f"https://{api_url}"
+    problem = insecure_reason(api_url)
+    if problem:
+        raise SchemaError("api_url", f"{problem}, got {api_url!r}")
+    return api_url.rstrip("/")
 
 
 def _api_hosts(data: Mapping[str, Any]) -> tuple[list[str], tuple[re.Pattern[str], ...]]:
@@ -251,39 +319,3 @@ def _services(value: Any) -> dict[str, tuple[str, ...]]:
             raise SchemaError(f"services.{name}", "must be a list of non-empty strings")
         services[name] = tuple(scopes)
     return services
-
-
-_EXPORT_FIELDS = {"ACCESS_TOKEN": "access_token", "REFRESH_TOKEN": "refresh_token"}
-
-
-def _export(value: Any) -> dict[str, tuple[str, ...]]:
-    """Both export shapes as ``{"access_token": (ENV, …), "refresh_token": (ENV, …)}``.
-
-    An override may use the other shape than the bundled file; the merged object then holds
-    both, and the flat entries (the override's, usually) come first.
-    """
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise SchemaError("export", "must be an object")
-    flat: dict[str, list[str]] = {}
-    for env_name, token_field in value.items():
-        if env_name == "env":
-            continue
-        if not isinstance(token_field, str) or token_field.upper() not in _EXPORT_FIELDS:
-            raise SchemaError(
-                f"export.{env_name}",
-                "must be ACCESS_TOKEN or REFRESH_TOKEN (authsome's newer export shape)",
-            )
-        flat.setdefault(_EXPORT_FIELDS[token_field.upper()], []).append(env_name)
-    env = value.get("env")
-    if env is not None:
-        if not isinstance(env, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in env.items()
-        ):
-            raise SchemaError("export.env", "must map token fields to environment variable names")
-        for token_field, env_name in env.items():
-            names = flat.setdefault(token_field, [])
-            if env_name not in names:
-                names.append(env_name)
-    return {key: tuple(names) for key, names in flat.items()}

@@ -112,12 +112,14 @@ class Session:
         on_event: EventHandler | None = None,
         cancel: threading.Event | None = None,
         redirect: Any = None,
+        api_key: str | None = None,
     ) -> Connection:
-        """Sign in (or reuse a valid sign-in) and store the connection; see the README."""
+        """Sign in (or reuse a valid sign-in) and store the connection; see the README.
+        ``api_key`` stores an API-key provider's key (without it, the key is asked for)."""
         options = LoginOptions(
             flow=flow, scopes=scopes, services=services, tenant=tenant, client_id=client_id,
             client_secret=client_secret, open_browser=open_browser, timeout=timeout,
-            force=force, on_event=on_event, cancel=cancel, redirect=redirect)
+            force=force, on_event=on_event, cancel=cancel, redirect=redirect, api_key=api_key)
         return sign_in(self.sources(), self._store, provider, connection, options)
 
     # -- the rest of the verbs -----------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import SignInCancelled, SignInTimeout
 from ..events import DeviceCode, EventHandler
 from ._aadsts import error_from_result
+from ._waits import code_lifetime, poll_interval
 
 
 def sign_in_with_device_code(
@@ -32,15 +33,16 @@ def sign_in_with_device_code(
     if "user_code" not in flow:
         raise error_from_result(flow, context="Could not start the device-code sign-in")
     deadline = None if timeout is None else time.time() + timeout
+    # MSAL sleeps flow["interval"] between polls: a server's 0 or 1e999 must not reach it.
+    flow["interval"] = int(poll_interval(flow.get("interval")))
+    flow["expires_at"] = time.time() + code_lifetime(flow.get("expires_in"))
     on_event(
         DeviceCode(
             user_code=flow["user_code"],
             verification_uri=flow.get("verification_uri") or flow.get("verification_url", ""),
             message=flow.get("message", ""),
-            expires_at=float(
-                flow.get("expires_at") or time.time() + int(flow.get("expires_in", 900))
-            ),
-            interval=int(flow.get("interval", 5)),
+            expires_at=float(flow["expires_at"]),
+            interval=flow["interval"],
         )
     )
     stopped = {"cancel": False, "timeout": False}

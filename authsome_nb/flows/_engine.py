@@ -1,11 +1,12 @@
 """What every sign-in engine offers: sign in, refresh, explain a failure, revoke.
 
-Two engines implement it: MSAL's for Microsoft (``_msal_engine``) and the generic OAuth 2.0 /
-OpenID Connect one for every other provider (``oauth2``).  An engine's state is a typed part of
-the connection's record (``store.MsalState``, ``store.OAuth2State``): a sign-in returns one
-(``SignInOutcome.state``), a refresh may return a new one (``Refreshed.state``), and the store's
-token source keeps it.  The token hot path reads access tokens out of records without asking
-any engine, so every engine costs the same stat and dict lookup per call.
+Three engines implement it: MSAL's for Microsoft (``_msal_engine``), the generic OAuth 2.0 /
+OpenID Connect one for every other provider (``oauth2``), and API keys (``_api_key``).  An
+engine's state is a typed part of the connection's record (``store.MsalState``,
+``store.OAuth2State``, ``store.ApiKeyState``): a sign-in returns one (``SignInOutcome.state``),
+a refresh may return a new one (``Refreshed.state``), and the store's token source keeps it.
+The token hot path reads access tokens out of records without asking any engine, so every
+engine costs the same stat and dict lookup per call.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class SignInRequest:
     redirect: Any = None  # a redirect target for PKCE; None: a loopback listener
     login_hint: str | None = None
     provider: Provider | None = None  # the definition (the generic engine reads its settings)
+    api_key: str | None = None  # an API-key provider's key (None: ask for it without echo)
+    registrations: Any = None  # where registered clients are kept (RFC 7591; the store's)
 
 
 #: How long a browser sign-in may take when no timeout is given: as long as a device code is
@@ -55,6 +58,10 @@ class SignInOutcome:
     account: Account
     #: what the engine keeps in the connection's record (tokens and its own bookkeeping)
     state: EngineState
+    #: the app that signed in, when the engine registered one (RFC 7591) rather than being
+    #: given one: refreshes need it
+    client_id: str | None = None
+    client_secret: str | None = None
 
 
 @dataclass

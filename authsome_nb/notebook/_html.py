@@ -1,8 +1,9 @@
 """Small HTML and text builders shared by the widgets and the table reprs.
 
-Everything that reaches HTML goes through :func:`esc`; colours use JupyterLab's theme
-variables with a fallback, so the widgets look at home in light and dark themes and still
-readable in frontends that define none of them.
+Everything that reaches HTML goes through :func:`esc`, and only an ``http(s)`` URL becomes a
+link (a ``javascript:`` or ``data:`` one from a hostile server is shown as text, never made
+clickable); colours use JupyterLab's theme variables with a fallback, so the widgets look at
+home in light and dark themes and still readable in frontends that define none of them.
 """
 
 from __future__ import annotations
@@ -45,14 +46,32 @@ def badge(state: str) -> str:
             f"padding:1px 10px;font-size:12px;font-weight:600'>{esc(state)}</span>")
 
 
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` may become a link: http(s) with a host, nothing else."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
 def link(url: str, label: str | None = None) -> str:
-    """A link that opens in a new tab of the user's browser (never the kernel's)."""
+    """A link that opens in a new tab of the user's browser (never the kernel's); anything
+    but an http(s) URL is shown as text."""
+    if not is_web_url(url):
+        return f"<code>{esc(url)}</code>"
     return (f"<a href='{esc(url)}' target='_blank' rel='noopener noreferrer' "
             f"style='color:{BRAND};text-decoration:underline'>{esc(label or url)}</a>")
 
 
 def button_link(url: str, label: str) -> str:
-    """An ``<a target=_blank>`` styled as a button: the only way a built-in widget opens a tab."""
+    """An ``<a target=_blank>`` styled as a button: the only way a built-in widget opens a tab.
+    Anything but an http(s) URL gets no button: a note says the link was refused."""
+    if not is_web_url(url):
+        return (f"<span style='font-family:{FONT};color:#a4262c'>The sign-in link is not a web "
+                f"address, so it is not offered: <code>{esc(url[:80])}</code></span>")
     return (f"<a href='{esc(url)}' target='_blank' rel='noopener noreferrer' "
             f"style='display:inline-block;background:{BRAND};color:#ffffff;font-weight:600;"
             f"font-family:{FONT};font-size:14px;padding:7px 16px;border-radius:4px;"

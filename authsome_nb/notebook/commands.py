@@ -33,8 +33,13 @@ def login(options: SignInOptions, *, background: bool = False, widgets: bool = T
     """Sign in, showing widgets (with text fallbacks) or printing text; see ``sign_in``.
 
     Blocking: returns the Connection or raises the sign-in's error.  Background: returns the
-    running :class:`NotebookSignIn` at once.
+    running :class:`NotebookSignIn` at once.  An API-key provider shows a masked field instead
+    (see :func:`login_with_api_key`).
     """
+    from .._providers import load_provider
+
+    if load_provider(options.provider).auth_type == "api_key":
+        return login_with_api_key(options, widgets=widgets)
     display_name = provider_display_name(options.provider)
     view: SignInView | TextSignInView
     if widgets:
@@ -56,6 +61,44 @@ def login(options: SignInOptions, *, background: bool = False, widgets: bool = T
     if background:
         return runner.start()
     return runner.run()
+
+
+def login_with_api_key(options: SignInOptions, *, widgets: bool = True):
+    """An API key: the stored one's card, else a masked field (a widget frontend) or a prompt
+    without echo (a terminal).  ``--force`` asks for a new key even when one is stored."""
+    from IPython.display import display
+
+    from .. import _api
+    from .._providers import load_provider
+    from .cards import card_bundle
+
+    definition = load_provider(options.provider)
+    stored = next((c for c in _api.connections(definition.name)
+                   if c.connection == options.connection), None)
+    if stored is not None and not options.force:
+        note = (f"An API key for {definition.display_name} is stored for {stored.key}: "
+                f"%authsome login {definition.name} {options.connection} --force replaces it.")
+        display(card_bundle(stored, note=note), raw=True)
+        return stored
+    if not widgets:
+        return _api.login(definition.name, options.connection, force=True)  # getpass
+    from .widgets.api_key_field import ApiKeyField
+
+    field = ApiKeyField(definition, options.connection,
+                        store=lambda key: store_api_key(definition.name, options.connection, key))
+    field.show()
+    return field
+
+
+def store_api_key(provider: str, connection: str, key: str):
+    """Store ``key`` for the connection: ``(connection, the lines it said)``."""
+    from .. import _api
+    from ..events import event_lines
+
+    said: list[str] = []
+    found = _api.login(provider, connection, api_key=key,
+                       on_event=lambda event: said.extend(event_lines(event)))
+    return found, said
 
 
 def logout(provider: str, connection: str) -> str:

@@ -94,9 +94,9 @@ def _values_for(option: str, name: str, provider: str | None) -> list[str]:
 
 def provider_names() -> list[str]:
     try:
-        from .._providers import list_providers
+        from .._providers import provider_names as names  # the file names: nothing parsed
 
-        return [p.name for p in list_providers()]
+        return names()
     except Exception:
         return ["microsoft"]
 

@@ -134,12 +134,12 @@ class AuthsomeMagics(Magics):
         provider = args.provider
         if provider:
             self._check_provider(provider)
-        return commands.connections_table(provider)
+        _show(commands.connections_table(provider))
 
     def _get(self, args):
         from . import commands
 
-        return commands.status(self._provider(args), self._connection(args))
+        _show(commands.status(self._provider(args), self._connection(args)))
 
     def _token(self, args):
         from . import commands
@@ -156,7 +156,7 @@ class AuthsomeMagics(Magics):
     def _providers(self, args):
         from . import commands
 
-        return commands.providers_table()
+        _show(commands.providers_table())
 
     def _reset(self, args):
         from . import commands
@@ -170,7 +170,7 @@ class AuthsomeMagics(Magics):
         services = split_words(args.services)
         if services:
             self._check_services(provider, services)
-        return commands.setup_guide(provider, services)
+        _show(commands.setup_guide(provider, services))
 
     def _graph(self, rest: str):
         from .graph_magics import run_graph_line
@@ -249,6 +249,15 @@ class AuthsomeMagics(Magics):
         # A kernel has a frontend that may render widgets (and gets text/plain otherwise);
         # terminal IPython has none.
         return getattr(self.shell, "kernel", None) is not None
+
+
+def _show(shown: object) -> None:
+    """Display ``shown`` where the magic stands in its cell — on any line, not only the last
+    (a returned value is shown only when it ends the cell).  The data behind each is in the
+    Python API: ``an.connections()``, ``an.get()``, ``an.providers()``."""
+    from IPython.display import display
+
+    display(shown)
 
 
 # ``%authsome?`` shows the overview; IPython asks ``getdoc()`` first, which builds the full

@@ -99,6 +99,11 @@ def _code_html(step: str) -> str:
 
 def build_guide(provider, services: list[str] | None = None, home=None) -> SetupGuide:
     """The guide for ``provider`` (a Provider definition) and the chosen services."""
+    if provider.auth_type == "api_key":
+        return _api_key_guide(provider)
+    if provider.registers_clients and not (os.environ.get(provider.client_id_variable)
+                                           or provider.client_id):
+        return _registration_guide(provider)
     if not provider.is_microsoft:
         return _generic_guide(provider, services, home)
     env_name = provider.client_id_env or "MICROSOFT_OAUTH_CLIENT_ID"
@@ -196,10 +201,49 @@ def _client_id_steps(provider, env_name: str) -> list[str]:
     ]
 
 
+def _api_key_guide(provider) -> SetupGuide:
+    """An API-key provider: where keys are made, and the three ways to hand one over."""
+    settings = provider.api_key
+    where = provider.setup_url or provider.docs_url
+    get = [f"Create a key in {provider.display_name}'s console" + (f": `{where}`." if where
+                                                                   else ".")]
+    if settings is not None and settings.key_pattern_hint:
+        get.append(settings.key_pattern_hint)
+    exports = ", ".join(f"`{n}`" for n in provider.export_names.get("access_token", ()))
+    store = [f"In a notebook: `%authsome login {provider.name}` shows a masked field; paste the "
+             "key and press Save (the output keeps only the connection's card).",
+             f"In code: `an.login({provider.name!r}, api_key=...)`, the key read from a secret "
+             "store; in a terminal `an.login` asks for it without echo.",
+             "It is kept encrypted in the store; a new key replaces the old one "
+             f"(`%authsome login {provider.name} --force`)."]
+    use = [f"`%authsome export {provider.name}` sets {exports or 'nothing (no variable named)'} "
+           "in this kernel.",
+           f"`an.token({provider.name!r})` gives it back masked, for code that builds a header."]
+    return SetupGuide(f"API key for {provider.display_name}", [
+        Section("Get a key", get), Section("Store it", store), Section("Use it", use)])
+
+
+def _registration_guide(provider) -> SetupGuide:
+    """A provider that registers its client at the first sign-in: nothing to do by hand."""
+    env = provider.oauth.initial_access_token_env if provider.oauth else None
+    return SetupGuide(f"Sign-in to {provider.display_name}: nothing to register by hand", [
+        Section("Sign in", [
+            f"`%authsome login {provider.name}`: the first sign-in registers a client for this "
+            "home (RFC 7591), keeps it encrypted and reuses it.",
+            "Its redirect URIs are the loopback ones, which match any port, and this Jupyter "
+            "server's and the JupyterHub service's callbacks where they exist."]),
+        Section("If the provider wants an initial access token", [
+            f"Set `{env or provider.variable('OAUTH_INITIAL_ACCESS_TOKEN')}` to the token its "
+            "administrator gives you for registering clients.",
+            f"Or register an app by hand and set `{provider.client_id_variable}`: a configured "
+            "client id is used instead of a registered one."]),
+    ])
+
+
 def _generic_guide(provider, services: list[str] | None, home) -> SetupGuide:
     """Any OAuth 2.0 provider: the app, its redirect URI, its secret, its scopes, the sign-in."""
-    env_name = provider.client_id_env or f"{provider.name.upper()}_OAUTH_CLIENT_ID"
-    secret_env = provider.client_secret_env or f"{provider.name.upper()}_OAUTH_CLIENT_SECRET"
+    env_name = provider.client_id_variable
+    secret_env = provider.client_secret_variable
     oauth = provider.oauth
     where = f" ({provider.setup_url})" if provider.setup_url else ""
     register = [f"Register an OAuth app with {provider.display_name}{where}.",

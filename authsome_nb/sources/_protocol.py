@@ -27,6 +27,7 @@ class SignInAsk:
 
     provider: Provider
     connection: str
+    engine: str  # what signs in: "msal", "oauth2", "api_key"
     wanted: tuple[str, ...]  # the resource scopes the connection should end up with
     scopes_named: bool  # the caller named scopes or services (else: the definition's defaults)
     flow: str
@@ -34,6 +35,7 @@ class SignInAsk:
     tenant: str | None
     client_id: str | None
     existing: ConnectionRecord | None  # the stored connection of that name, if any
+    new_key: bool = False  # the caller brings a new API key: nothing stored stands in for it
 
 
 class TokenSource(Protocol):

@@ -132,7 +132,7 @@ class StoreSource:
         """The stored connection, when it already has the scopes, in the place asked for, and
         its sign-in still works (a refresh that fails means: sign in again)."""
         existing = ask.existing
-        if existing is None or ask.force:
+        if existing is None or ask.force or ask.new_key:
             return None
         same_place = ask.tenant is None or existing.authority == ask.provider.authority_for(
             ask.tenant)

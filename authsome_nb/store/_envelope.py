@@ -115,24 +115,27 @@ def read_header(blob: bytes) -> tuple[Header, int]:
 
 
 def seal(plaintext: bytes, key: bytes, kind: int, kdf: KdfParams = NO_KDF, *,
-         version: int = 1) -> bytes:
-    """Encrypt with a fresh nonce; the header (with ``version``) is the associated data."""
+         version: int = 1, bound_to: bytes = b"") -> bytes:
+    """Encrypt with a fresh nonce; the header (with ``version``) is the associated data,
+    followed by ``bound_to`` (what the file belongs to: not written, but needed to open it)."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     header = _header_bytes(Header(version, kind, key_id(key), kdf))
     nonce = os.urandom(NONCE_BYTES)
-    return header + nonce + AESGCM(key).encrypt(nonce, plaintext, header)
+    return header + nonce + AESGCM(key).encrypt(nonce, plaintext, header + bound_to)
 
 
-def open_sealed(blob: bytes, key: bytes) -> bytes:
-    """Decrypt, or raise EnvelopeError saying whether the key differs or the bytes were changed."""
+def open_sealed(blob: bytes, key: bytes, *, bound_to: bytes = b"") -> bytes:
+    """Decrypt, or raise EnvelopeError saying whether the key differs or the bytes were changed
+    (or, with ``bound_to``, the file belongs to something else)."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     header, offset = read_header(blob)
     nonce = blob[offset : offset + NONCE_BYTES]
     try:
-        return AESGCM(key).decrypt(nonce, blob[offset + NONCE_BYTES :], blob[:offset])
+        return AESGCM(key).decrypt(nonce, blob[offset + NONCE_BYTES :],
+                                   blob[:offset] + bound_to)
     except (ValueError, OverflowError, TypeError) as exc:  # a key or a length cryptography refuses
         raise EnvelopeError("tampered", f"it cannot be decrypted ({type(exc).__name__})",
                             header) from None

@@ -175,7 +175,7 @@ export class ConnectionsPanel extends Widget {
     }
     const rows: [string, string][] = [
       ['Name', c.display_name || '—'],
-      ['Account', c.username || 'unknown account'],
+      ['Account', c.username || (c.flow === 'api_key' ? 'none: an API key' : 'unknown account')],
       ...(c.tenant_id ? ([['Tenant', c.tenant_id]] as [string, string][]) : []),
       ['Scopes', c.scopes.join(' ') || '—'],
       ['Token', describeToken(c)]

@@ -12,13 +12,14 @@ def test_the_kernel_completes_subcommands_options_providers_connections_and_serv
     with world.notebook("%load_ext authsome_nb") as run:
         run.cell(0)
         assert run.complete("%authsome lo") == ["login", "logout"]
-        assert run.complete("%authsome login mi") == ["microsoft"]
+        assert run.complete("%authsome login mi")[:2] == ["microsoft", "microsoft-calendar"]
+        assert run.complete("%authsome login opena") == ["openai"]  # the whole catalogue
         assert run.complete("%authsome login microsoft --fl") == ["--flow"]
         assert run.complete("%authsome login microsoft --flow d") == ["device"]
         assert run.complete("%authsome login microsoft --service outlook,te") == ["teams"]
         assert run.complete("%authsome get microsoft --connection ") == ["default", "work"]
         assert run.complete("%authsome login microsoft w") == ["work"]  # the positional
-        assert run.complete("tok = %authsome token mi") == ["microsoft"]
+        assert run.complete("tok = %authsome token gi") == ["github", "github-mcp", "gitlab"]
         assert run.complete("%authsome help se") == ["setup"]
 
 
@@ -36,4 +37,5 @@ def test_candidates_follow_the_position_in_the_line():
 def test_a_provider_already_given_is_not_offered_again():
     assert "microsoft" not in candidates("%authsome login microsoft ")
     assert "--flow" in candidates("%authsome login microsoft ")
-    assert candidates("%authsome login --flow device ") == ["github", "google", "microsoft"]
+    offered = candidates("%authsome login --flow device ")
+    assert {"github", "google", "microsoft", "openai"} <= set(offered) and len(offered) == 87

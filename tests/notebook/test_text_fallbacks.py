@@ -14,7 +14,7 @@ def test_terminal_ipython_prints_where_to_go_the_code_and_the_outcome(world, tmp
     emu.auto_approve_after = 1
     script = tmp_path / "sign_in.ipy"
     script.write_text("%load_ext authsome_nb\n%authsome login microsoft\n"
-                      "table = %authsome list\nprint(table)\n")
+                      "%authsome list\n")
     env = kernel_env(emu.environ(world.home))
     for name in ("DISPLAY", "WAYLAND_DISPLAY"):
         env.pop(name, None)

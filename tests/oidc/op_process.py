@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 PUBLIC_CLIENT = "authsome-nb-public"
 CONFIDENTIAL_CLIENT = "authsome-nb-confidential"
 CONFIDENTIAL_SECRET = "a-test-client-secret"
+INITIAL_ACCESS_TOKEN = "an-initial-access-token-for-tests"  # server.mjs's, for /op-iat
 
 
 def ensure_installed() -> None:
@@ -101,6 +102,20 @@ class OidcProvider:
 
     def reset_counts(self) -> None:
         self._control.post("/_control/reset").raise_for_status()
+
+    def forget_client(self, client_id: str) -> None:
+        """The server forgets a client it registered (as one that purges stale clients)."""
+        self._control.post("/_control/forget-client",
+                           params={"client_id": client_id}).raise_for_status()
+
+    def misbehave(self, what: str) -> None:
+        """From now on (until reset_counts) answer as a broken or hostile server would."""
+        self._control.post("/_control/misbehave", params={"what": what}).raise_for_status()
+
+    @property
+    def iat_issuer(self) -> str:
+        """The second provider, whose registration wants an initial access token."""
+        return self.issuer + "-iat"
 
     def userinfo(self, access_token: str) -> httpx.Response:
         return httpx.get(f"{self.issuer}/me", headers={"Authorization": f"Bearer {access_token}"},

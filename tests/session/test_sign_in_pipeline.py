@@ -58,11 +58,11 @@ def test_plan_asks_for_the_services_named_and_finds_the_stored_connection(store)
 def test_a_new_scope_keeps_the_ones_the_connection_has_and_hints_its_account(store):
     stored(store, scopes=("User.Read", "Files.Read"))
     ask = plan(store, "microsoft", "work", LoginOptions(scopes="Mail.Send"))
-    request = engine_request(ask, LoginOptions(scopes="Mail.Send"))
+    request = engine_request(store, ask, LoginOptions(scopes="Mail.Send"))
     assert request.scopes == ["User.Read", "Files.Read", "Mail.Send"]
     assert request.login_hint == "ada@contoso.example"
     forced = plan(store, "microsoft", "work", LoginOptions(scopes="Mail.Send", force=True))
-    request = engine_request(forced, LoginOptions(scopes="Mail.Send", force=True))
+    request = engine_request(store, forced, LoginOptions(scopes="Mail.Send", force=True))
     assert request.scopes == ["User.Read", "Mail.Send"] and request.login_hint is None
 
 
@@ -71,11 +71,11 @@ def test_a_kept_client_secret_serves_only_the_app_it_was_given_for(store, monkey
     stored(store, provider="github", client_secret="kept-secret",
            state=OAuth2State(OAuth2Tokens("t")))
     ask = plan(store, "github", "work", LoginOptions())
-    assert engine_request(ask, LoginOptions()).client_secret == "kept-secret"
+    assert engine_request(store, ask, LoginOptions()).client_secret == "kept-secret"
     monkeypatch.setenv("GITHUB_OAUTH_CLIENT_ID", "another-app")
-    assert engine_request(ask, LoginOptions()).client_secret is None
+    assert engine_request(store, ask, LoginOptions()).client_secret is None
     monkeypatch.setenv("GITHUB_OAUTH_CLIENT_SECRET", "from-env")
-    assert engine_request(ask, LoginOptions()).client_secret == "from-env"
+    assert engine_request(store, ask, LoginOptions()).client_secret == "from-env"
 
 
 def test_reuse_takes_the_first_source_that_serves(store):
@@ -112,9 +112,9 @@ def test_persist_keeps_when_a_connection_was_created_unless_it_is_replaced(store
     outcome = SignInOutcome("pkce", Account("ada@contoso.example", id="ada-id"),
                             MsalState("ada-id", {"Account": {}}))
     ask = plan(store, "microsoft", "work", LoginOptions())
-    persist(store, ask, engine_request(ask, LoginOptions()), outcome)
+    persist(store, ask, engine_request(store, ask, LoginOptions()), outcome)
     again = store.record("microsoft", "work")
     assert again.created_at == 100.0 and again.last_refresh > 100.0 and again.flow == "pkce"
     forced = plan(store, "microsoft", "work", LoginOptions(force=True))
-    persist(store, forced, engine_request(forced, LoginOptions(force=True)), outcome)
+    persist(store, forced, engine_request(store, forced, LoginOptions(force=True)), outcome)
     assert store.record("microsoft", "work").created_at > 100.0

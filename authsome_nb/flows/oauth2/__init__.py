@@ -3,11 +3,9 @@
 Built on authlib's protocol client (``_http``) and joserfc (``_id_token``); this package adds
 what a notebook needs around them: the flow choice and redirect targets shared with MSAL's
 engine, the device panel's events, the account (``_account``), errors with remedies
-(``_errors``), and what a connection's record keeps::
-
-    "oauth2":        {"access_token", "token_type", "expires_at" (None: never expires),
-                      "scopes" (granted), "refresh_token" (None: the provider gave none)}
-    "oauth2_server": {"token_url", "revocation_url", "auth_method", "issuer"}
+(``_errors``), and what a connection's record keeps (``store.OAuth2State``): the tokens
+(``expires_at`` None when they never expire, ``refresh_token`` None when the provider gave none)
+and the server's ``token_url``, ``revocation_url``, ``auth_method`` and ``issuer``.
 
 The endpoints are kept with the tokens so that a refresh in another kernel needs neither the
 definition nor discovery.  Refresh tokens the provider rotates are replaced, those it keeps
@@ -29,9 +27,10 @@ from .._engine import BROWSER_WAIT, Refreshed, SignInOutcome, SignInRequest
 from .._planning import plan_sign_in
 from ._account import account_of
 from ._errors import oauth_error
-from ._http import TokenEndpointError, protocol_client, shared_client
-from ._id_token import validate_id_token
-from ._metadata import Endpoints, endpoints_of
+from ._http import ProtocolClient, TokenEndpointError, protocol_client, shared_client
+from ._id_token import verified_claims
+from ._metadata import Endpoints, endpoints_of, require_issuer_for_openid
+from ._registration import client_for
 
 if TYPE_CHECKING:
     from ..._providers import Provider
@@ -46,19 +45,36 @@ class OAuth2Engine:
         provider = request.provider
         if provider is None or provider.oauth is None:  # pragma: no cover - the session's job
             raise ConfigurationError("The generic engine needs a provider definition")
-        oauth = provider.oauth
         endpoints = endpoints_of(provider)
-        secret = request.client_secret
-        needs_secret = "device_code" in oauth.client_secret_required_for
-        device_ok = bool(endpoints.device) and (secret is not None or not needs_secret)
-        pkce_unavailable = _why_no_pkce(provider, endpoints, secret)
-        _check_flow(provider, request.flow, pkce_unavailable, device_ok)
-        client = protocol_client(request.client_id, secret, oauth.token_auth_method)
         scopes = wire_scopes(provider, request.scopes)
+        require_issuer_for_openid(provider, endpoints, scopes)
+        app = client_for(request, provider, endpoints)
+        client = protocol_client(app.client_id, app.client_secret, app.auth_method)
+        flow, token, nonce = self._authenticate(request, provider, endpoints, client, scopes)
+        claims = verified_claims(provider, endpoints, token, scopes, client_id=app.client_id,
+                                 nonce=nonce)
+        account, _ = account_of(provider, endpoints, token["access_token"], claims)
+        server = OAuth2Server(token_url=endpoints.token, revocation_url=endpoints.revocation,
+                              auth_method=client.token_endpoint_auth_method,
+                              issuer=endpoints.issuer)
+        return SignInOutcome(flow=flow, account=account,
+                             state=OAuth2State(tokens_of(token, scopes), server),
+                             **app.outcome_fields())
+
+    def _authenticate(self, request: SignInRequest, provider: Provider, endpoints: Endpoints,
+                      client: ProtocolClient,
+                      scopes: list[str]) -> tuple[str, dict[str, Any], str | None]:
+        """Run the flow the plan picks: ``(flow, token response, nonce sent or None)``."""
+        oauth = provider.oauth
+        assert oauth is not None
+        needs_secret = "device_code" in oauth.client_secret_required_for
+        device_ok = bool(endpoints.device) and (client.client_secret is not None
+                                                or not needs_secret)
+        pkce_unavailable = _why_no_pkce(provider, endpoints, client.client_secret)
+        _check_flow(provider, request.flow, pkce_unavailable, device_ok)
         flow, redirect, placement = plan_sign_in(
             request, supports_device_code=device_ok, pkce_unavailable=pkce_unavailable
         )
-        nonce = None
         if flow == "device":
             from ._device import sign_in_with_device_code
 
@@ -67,33 +83,26 @@ class OAuth2Engine:
                 client, device_url=endpoints.device, token_url=endpoints.token, scopes=scopes,
                 extra={}, on_event=request.on_event, timeout=request.timeout,
                 cancel=request.cancel, provider_name=provider.display_name,
+                json_bodies=oauth.device_token_request == "json",
             )
-        else:
-            from ._pkce import sign_in_with_pkce
+            return flow, token, None
+        from ._pkce import sign_in_with_pkce
 
-            extra = dict(oauth.authorize_params)
-            if request.login_hint and endpoints.issuer:
-                extra.setdefault("login_hint", request.login_hint)
-            form_post = (oauth.response_mode == "form_post" if oauth.response_mode
-                         else "form_post" in endpoints.response_modes)
-            token, nonce = sign_in_with_pkce(
-                client, endpoints, scopes=scopes, use_pkce=oauth.pkce, form_post=form_post,
-                extra=extra, redirect=redirect, on_event=request.on_event,
-                timeout=request.timeout if request.timeout is not None else BROWSER_WAIT,
-                open_browser=request.open_browser,
-                browser_is_local=placement.browser_is_local and not placement.in_kernel,
-                cancel=request.cancel, provider_name=provider.display_name,
-            )
-        claims: dict[str, Any] = {}
-        if endpoints.issuer and token.get("id_token"):
-            claims = validate_id_token(token["id_token"], endpoints, client_id=request.client_id,
-                                       nonce=nonce)
-        account, _ = account_of(provider, endpoints, token["access_token"], claims)
-        server = OAuth2Server(token_url=endpoints.token, revocation_url=endpoints.revocation,
-                              auth_method=client.token_endpoint_auth_method,
-                              issuer=endpoints.issuer)
-        return SignInOutcome(flow=flow, account=account,
-                             state=OAuth2State(tokens_of(token, scopes), server))
+        extra = dict(oauth.authorize_params)
+        if request.login_hint and endpoints.issuer:
+            extra.setdefault("login_hint", request.login_hint)
+        form_post = (oauth.response_mode == "form_post" if oauth.response_mode
+                     else "form_post" in endpoints.response_modes)
+        token, nonce = sign_in_with_pkce(
+            client, endpoints, scopes=scopes, use_pkce=oauth.pkce, form_post=form_post,
+            extra=extra, redirect=redirect, on_event=request.on_event,
+            timeout=request.timeout if request.timeout is not None else BROWSER_WAIT,
+            open_browser=request.open_browser,
+            browser_is_local=placement.browser_is_local and not placement.in_kernel,
+            cancel=request.cancel, provider_name=provider.display_name,
+            openid="openid" in scopes,
+        )
+        return flow, token, nonce
 
     # -- refresh -----------------------------------------------------------------------------
     def refresh(self, record: ConnectionRecord, scopes: list[str], *, force: bool,
@@ -182,7 +191,7 @@ def _why_no_pkce(provider: Provider, endpoints: Endpoints, secret: str | None) -
 
 def _check_flow(provider: Provider, flow: str, pkce_unavailable: str | None,
                 device_ok: bool) -> None:
-    env = provider.client_secret_env or f"{provider.name.upper()}_OAUTH_CLIENT_SECRET"
+    env = provider.client_secret_variable
     secret_remedy = (f"pass client_secret= (kept encrypted in the store) or set {env}; "
                      f"`%authsome setup {provider.name}` shows where to find it")
     if flow == "pkce" and pkce_unavailable:

@@ -28,7 +28,7 @@ def account_of(provider: Provider, endpoints: Endpoints, access_token: str,
     info = dict(claims)
     if provider.profile_url:
         info.update(_fetch(provider, provider.profile_url, access_token, "profile"))
-    elif endpoints.userinfo:
+    elif endpoints.userinfo and claims:  # userinfo is OpenID Connect's: with an id_token only
         userinfo = _fetch(provider, endpoints.userinfo, access_token, "userinfo")
         if claims.get("sub") and userinfo.get("sub") != claims["sub"]:
             raise UserInfoError(

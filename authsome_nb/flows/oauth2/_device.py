@@ -15,15 +15,15 @@ import threading
 import time
 from typing import Any
 
+from ..._providers import insecure_reason
 from ...errors import SignInCancelled, SignInTimeout
 from ...events import DeviceCode, EventHandler, Waiting
+from .._waits import code_lifetime, poll_interval
 from ._errors import oauth_error
 from ._http import ProtocolClient, TokenEndpointError
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
-DEFAULT_INTERVAL = 5  # RFC 8628 §3.2
 SLOW_DOWN_STEP = 5  # RFC 8628 §3.5
-DEFAULT_LIFETIME = 900
 _TICK = 0.2
 
 
@@ -38,30 +38,18 @@ def sign_in_with_device_code(
     timeout: float | None,
     cancel: threading.Event | None,
     provider_name: str,
+    json_bodies: bool = False,
 ) -> dict[str, Any]:
     """Run the device flow; returns the token response or raises a SignInError."""
-    try:
-        answer = client.post_form(device_url, {"scope": " ".join(scopes), **extra})
-    except TokenEndpointError as exc:
-        raise oauth_error(exc.body, context="Could not start the device-code sign-in",
-                          provider=provider_name) from None
-    device_code = answer.get("device_code")
-    user_code = answer.get("user_code")
-    page = answer.get("verification_uri") or answer.get("verification_url")
-    if not device_code or not user_code or not page:
-        raise oauth_error({"error": "invalid_response", "error_description":
-                           "the device authorization answer lacks device_code, user_code or "
-                           "verification_uri"},
-                          context="Could not start the device-code sign-in",
-                          provider=provider_name)
-    interval = _number(answer.get("interval"), DEFAULT_INTERVAL)
-    expires_at = time.time() + _number(answer.get("expires_in"), DEFAULT_LIFETIME)
+    answer = _authorize_device(client, device_url, {"scope": " ".join(scopes), **extra},
+                               json_bodies, provider_name)
+    device_code, interval = str(answer["device_code"]), poll_interval(answer.get("interval"))
+    expires_at = time.time() + code_lifetime(answer.get("expires_in"))
+    page, user_code = str(answer["verification_uri"]), str(answer["user_code"])
     on_event(DeviceCode(
-        user_code=str(user_code),
-        verification_uri=str(page),
+        user_code=user_code, verification_uri=page, expires_at=expires_at,
         message=answer.get("message") or f"To sign in, use a web browser to open the page "
         f"{page} and enter the code {user_code} to authenticate.",
-        expires_at=expires_at,
         interval=int(interval),
     ))
     on_event(Waiting("Waiting for the code to be entered…"))
@@ -74,13 +62,12 @@ def sign_in_with_device_code(
             if time.time() >= deadline:
                 break
             try:
-                return dict(client.fetch_token(token_url, grant_type=DEVICE_GRANT,
-                                               device_code=device_code))
+                return _poll(client, token_url, device_code, json_bodies)
             except TokenEndpointError as exc:
                 if exc.error == "authorization_pending":
                     continue
                 if exc.error == "slow_down":
-                    interval = _number(exc.body.get("interval"), interval + SLOW_DOWN_STEP)
+                    interval = poll_interval(exc.body.get("interval"), interval + SLOW_DOWN_STEP)
                     continue
                 raise oauth_error(exc.body, context="Device-code sign-in failed",
                                   provider=provider_name) from None
@@ -96,6 +83,39 @@ def sign_in_with_device_code(
                       provider=provider_name)
 
 
+def _authorize_device(client: ProtocolClient, device_url: str, form: dict[str, str],
+                      json_bodies: bool, provider_name: str) -> dict[str, Any]:
+    """The device authorization answer, its page (``verification_uri``) an https address."""
+    context = "Could not start the device-code sign-in"
+    try:
+        answer = client.post_form(device_url, form, as_json=json_bodies)
+    except TokenEndpointError as exc:
+        raise oauth_error(exc.body, context=context, provider=provider_name) from None
+    page = answer.get("verification_uri") or answer.get("verification_url")
+    if not answer.get("device_code") or not answer.get("user_code") or not page:
+        problem = "the device authorization answer lacks device_code, user_code or " \
+                  "verification_uri"
+    elif insecure_reason(str(page)):  # shown as a link: a javascript: or http page is refused
+        problem = f"the verification page {str(page)[:80]!r} is not an https address"
+    else:
+        return {**answer, "verification_uri": page}
+    raise oauth_error({"error": "invalid_response", "error_description": problem},
+                      context=context, provider=provider_name)
+
+
+def _poll(client: ProtocolClient, token_url: str, device_code: str,
+          json_bodies: bool) -> dict[str, Any]:
+    """One token request for the device code; raises TokenEndpointError while pending."""
+    if not json_bodies:
+        return dict(client.fetch_token(token_url, grant_type=DEVICE_GRANT,
+                                       device_code=device_code))
+    body = client.post_form(token_url, {"grant_type": DEVICE_GRANT, "device_code": device_code},
+                            as_json=True)
+    if not body.get("access_token"):
+        raise TokenEndpointError({"error": "invalid_response", **body}, 200)
+    return body
+
+
 def _sleep(seconds: float, deadline: float, cancel: threading.Event | None) -> None:
     """Sleep in short steps so that Cancel and Ctrl+C are heard at once."""
     until = min(time.time() + seconds, deadline)
@@ -104,10 +124,3 @@ def _sleep(seconds: float, deadline: float, cancel: threading.Event | None) -> N
             return
         time.sleep(min(_TICK, max(0.0, until - time.time())))
 
-
-def _number(value: Any, default: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return float(default)
-    return number if number > 0 else float(default)

@@ -62,7 +62,7 @@ class HttpxClientAuth(httpx.Auth):
                             extensions=request.extensions)
 
 
-class ProtocolClient(OAuth2Client):  # type: ignore[misc]  # authlib ships no types
+class ProtocolClient(OAuth2Client):  # type: ignore[misc,unused-ignore]  # authlib: untyped
     """authlib's protocol logic with our transport and our reading of answers."""
 
     client_auth_class = HttpxClientAuth
@@ -76,10 +76,16 @@ class ProtocolClient(OAuth2Client):  # type: ignore[misc]  # authlib ships no ty
         self.token = body
         return self.token
 
-    def post_form(self, url: str, data: dict[str, str]) -> dict[str, Any]:
-        """A form POST with client authentication (device authorization); the answer read."""
-        response = self.session.post(url, data=data, headers=ACCEPT_JSON,
-                                     auth=self.client_auth(self.token_endpoint_auth_method))
+    def post_form(self, url: str, data: dict[str, str], *, as_json: bool = False) -> dict[str, Any]:
+        """A form POST with client authentication (device authorization); the answer read.
+
+        ``as_json``: a JSON body instead, without client authentication (a device server that
+        knows no clients, as Postiz's)."""
+        if as_json:
+            response = self.session.post(url, json=data, headers=ACCEPT_JSON)
+        else:
+            response = self.session.post(url, data=data, headers=ACCEPT_JSON,
+                                         auth=self.client_auth(self.token_endpoint_auth_method))
         body = read_answer(response)
         if "error" in body or response.status_code >= 400:
             body.setdefault("error", "server_error" if response.status_code >= 500

@@ -20,6 +20,8 @@ from ._metadata import Endpoints
 if TYPE_CHECKING:
     from joserfc.jwk import KeySet
 
+    from ..._providers import Provider
+
 ASYMMETRIC = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
                         "ES512", "EdDSA", "Ed25519"})
 LEEWAY_SECONDS = 120  # clock skew between this machine and the provider
@@ -73,6 +75,24 @@ def validate_id_token(id_token: str, endpoints: Endpoints, *, client_id: str,
     if len(audiences) > 1 and claims.get("azp") != client_id:
         raise _invalid("it names several audiences and azp is not this app")
     return claims
+
+
+def verified_claims(provider: Provider, endpoints: Endpoints, token: dict[str, Any],
+                    scopes: list[str], *, client_id: str, nonce: str | None) -> dict[str, Any]:
+    """The id_token's claims when ``openid`` was asked for: then it must be there and valid
+    (a response without one would skip the signature, nonce and issuer checks)."""
+    if "openid" not in scopes:
+        return {}
+    id_token = token.get("id_token")
+    if not isinstance(id_token, str) or not id_token:
+        raise SignInError(
+            f"{provider.display_name} answered the sign-in without an id_token although "
+            "'openid' was asked for: refused, nothing was stored",
+            remedy="sign in again; if it persists, the token endpoint (oauth.token_url) may not "
+            "be the OpenID Connect provider's, or take 'openid' out of the definition's scopes",
+            error="missing_id_token",
+        )
+    return validate_id_token(id_token, endpoints, client_id=client_id, nonce=nonce)
 
 
 def _invalid(reason: str) -> SignInError:

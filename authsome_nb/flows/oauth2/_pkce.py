@@ -3,7 +3,8 @@
 The same loopback listener and Jupyter server callback as Microsoft's sign-in receive the
 redirect.  ``state`` must come back unchanged (the listener already ignores strangers; we
 check again, since the server callback matches by state alone); ``iss``, where the provider
-sends it (RFC 9207), must be its issuer, which defeats mix-up attacks between providers.
+sends it (RFC 9207), must be its issuer, which defeats mix-up attacks between providers (with
+no issuer known, it must be the authorization endpoint's origin and a prefix of its path).
 ``response_mode=form_post`` is asked for where the provider offers it and the target can take
 a POST (the loopback can; the Jupyter server's callback cannot: its cookie is SameSite).
 """
@@ -18,6 +19,7 @@ from authlib.common.security import generate_token
 from ...errors import SignInError, StateMismatchError
 from ...events import AuthorizeUrl, EventHandler, Waiting
 from .._pkce import BrowserOpener, _show
+from ._discovery import issuer_is_plausible
 from ._errors import oauth_error
 from ._http import ProtocolClient, TokenEndpointError
 from ._metadata import Endpoints
@@ -40,10 +42,11 @@ def sign_in_with_pkce(
     browser_is_local: bool,
     cancel: threading.Event | None,
     provider_name: str,
+    openid: bool = False,
 ) -> tuple[dict[str, Any], str | None]:
     """Run the browser flow; returns ``(token response, nonce sent or None)``."""
     verifier = generate_token(VERIFIER_LENGTH) if use_pkce else None
-    nonce = generate_token(32) if endpoints.issuer else None
+    nonce = generate_token(32) if openid else None
     params = dict(extra)
     if nonce:
         params["nonce"] = nonce
@@ -66,14 +69,7 @@ def sign_in_with_pkce(
             "OAuth state mismatch: the redirect belongs to another sign-in",
             remedy="close other sign-in tabs and try again",
         )
-    issuer = response.get("iss")
-    if (issuer is not None or endpoints.issuer_in_redirect) and issuer != endpoints.issuer:
-        raise SignInError(
-            f"The redirect came from the issuer {issuer!r}, not {endpoints.issuer!r}",
-            remedy="close other sign-in tabs (another provider's sign-in may have answered) "
-            "and try again",
-            error="issuer_mismatch",
-        )
+    check_issuer(response.get("iss"), endpoints)
     if "error" in response:
         raise oauth_error(response, context="Browser sign-in failed", provider=provider_name)
     token_params: dict[str, Any] = {"code": response.get("code", ""),
@@ -87,3 +83,21 @@ def sign_in_with_pkce(
         raise oauth_error(exc.body, context="Browser sign-in failed",
                           provider=provider_name) from None
     return dict(token), nonce
+
+
+def check_issuer(sent: str | None, endpoints: Endpoints) -> None:
+    """RFC 9207: ``iss`` must be the issuer we know (and be there where the server says it
+    sends one); with none known, it must at least be the authorization endpoint's own."""
+    if endpoints.issuer is not None:
+        wrong = (sent is not None or endpoints.issuer_in_redirect) and sent != endpoints.issuer
+        expected = repr(endpoints.issuer)
+    else:
+        wrong = sent is not None and not issuer_is_plausible(sent, endpoints.authorization)
+        expected = f"one at {endpoints.authorization}"
+    if wrong:
+        raise SignInError(
+            f"The redirect came from the issuer {sent!r}, not {expected}",
+            remedy="close other sign-in tabs (another provider's sign-in may have answered) "
+            "and try again",
+            error="issuer_mismatch",
+        )
