@@ -7,9 +7,9 @@ import re
 import time
 
 import pytest
-from authsome_nb.notebook._html import button_link, link
 
 from authsome_nb.events import AuthorizeUrl, DeviceCode
+from authsome_nb.notebook._html import button_link, link
 from authsome_nb.notebook.widgets import DeviceCodePanel
 from authsome_nb.notebook.widgets.authorize_link import AuthorizeLinkPanel
 
