@@ -47,6 +47,8 @@ class GraphAuth(httpx.Auth):
         self.retry = retry
         self.follow_redirects = follow_redirects
         self.api_hosts = provider.api_hosts
+        # The header the token goes in: a bearer, or an API-key provider's own (x-api-key …).
+        self.header_name = provider.credential_header("")[0]
 
     def __repr__(self) -> str:
         return f"<GraphAuth {self.provider.name}/{self.connection} for {sorted(self.api_hosts)}>"
@@ -61,23 +63,28 @@ class GraphAuth(httpx.Auth):
     def _token(self):
         return self.session.token(self.provider.name, self.connection, self.scopes)
 
+    def _carry(self, request: httpx.Request, token) -> None:
+        name, value = self.provider.credential_header(token.value)
+        request.headers[name] = value
+
     def sync_auth_flow(self, request: httpx.Request,
                        ) -> Generator[httpx.Request, httpx.Response, None]:
         token = None
         if self.may_carry_bearer(request.url):
             token = self._token()
-            request.headers["Authorization"] = "Bearer " + token.value
+            self._carry(request, token)
         refreshed = False
         attempt = hops = 0
         while True:
             response = yield request
-            redirected = redirect_request(response, hops) if self.follow_redirects else None
+            redirected = (redirect_request(response, hops, (self.header_name.lower(),))
+                          if self.follow_redirects else None)
             if redirected is not None:
                 hops += 1
                 request, token = redirected, None
                 if self.may_carry_bearer(request.url):
                     token = self._token()
-                    request.headers["Authorization"] = "Bearer " + token.value
+                    self._carry(request, token)
                 continue
             answered_to_bearer = token is not None and self.may_carry_bearer(response.request.url)
             if response.status_code == 401 and answered_to_bearer and not refreshed:
@@ -86,7 +93,7 @@ class GraphAuth(httpx.Auth):
                     self.provider.name, self.connection, self.scopes,
                     stale=token, claims_challenge=claims_challenge(response.headers),
                 )
-                request.headers["Authorization"] = "Bearer " + token.value
+                self._carry(request, token)
                 continue
             wait = self.retry.delay(response.status_code, response.headers, request.method, attempt)
             if wait is None:
@@ -96,7 +103,7 @@ class GraphAuth(httpx.Auth):
             if token is not None:
                 # A long wait may have outlived the token: ask again (a dict lookup when valid).
                 token = self._token()
-                request.headers["Authorization"] = "Bearer " + token.value
+                self._carry(request, token)
 
     async def async_auth_flow(self, request: httpx.Request):
         raise ConfigurationError(

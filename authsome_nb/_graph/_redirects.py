@@ -27,8 +27,10 @@ _BODY_HEADERS = ("content-length", "content-type", "transfer-encoding")
 _PRIVATE_HEADERS = ("authorization", "cookie")
 
 
-def redirect_request(response: httpx.Response, hops: int) -> httpx.Request | None:
-    """The request a redirect ``response`` leads to, or None if it is not a redirect."""
+def redirect_request(response: httpx.Response, hops: int,
+                     private: tuple[str, ...] = ()) -> httpx.Request | None:
+    """The request a redirect ``response`` leads to, or None if it is not a redirect.
+    ``private``: more headers never carried on (an API key's own header)."""
     if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
         return None
     request = response.request
@@ -42,7 +44,8 @@ def redirect_request(response: httpx.Response, hops: int) -> httpx.Request | Non
     if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
         method = "GET"
     headers = httpx.Headers({k: v for k, v in request.headers.items()
-                             if k.lower() not in _PRIVATE_HEADERS})
+                             if k.lower() not in _PRIVATE_HEADERS
+                             and k.lower() not in private})
     headers["Host"] = target.netloc.decode("ascii")
     if method != request.method:
         for name in _BODY_HEADERS:

@@ -75,7 +75,7 @@ class Broker:
         routes: list[Route] = []
         for provider, connection in self.connections:
             definition = definitions[provider]
-            routes += routes_for(definition, connection, getattr(definition, "api_key", None))
+            routes += routes_for(definition, connection)
         table = RouteTable.of(routes)
         names, addresses = table.constraint_names()
         ca = BrokerCA(folder, names, addresses)

@@ -169,9 +169,9 @@ def _passed_on(headers: Iterable[tuple[bytes, bytes]],
 def _with_token(headers: list[tuple[bytes, bytes]], route: Route,
                 token: str) -> list[tuple[bytes, bytes]]:
     """``headers`` with the route's header set to the token, the child's own one dropped."""
-    name, prefix = route.header
+    name, value = route.credential(token)
     kept = [(n, v) for n, v in headers if n.lower() != name.lower().encode()]
-    return [*kept, (name.encode(), (prefix + token).encode())]
+    return [*kept, (name.encode(), value.encode())]
 
 
 def _drain(conn: ClientConnection) -> None:

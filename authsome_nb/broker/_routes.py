@@ -12,15 +12,18 @@ like any other.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 from .._providers import Provider, normalize_host
 
 PLACEHOLDER = "authsome-proxy-managed"
 _DNS_LITERAL = re.compile(r"((?:\\\.|[a-z0-9-])+)$", re.IGNORECASE)
+
+
+def bearer(token: str) -> tuple[str, str]:
+    return "Authorization", f"Bearer {token}"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class Route:
     pattern: re.Pattern[str] | None = None
     path_prefix: str | None = None
     oauth_paths: frozenset[str] = frozenset()
-    header: tuple[str, str] = ("Authorization", "Bearer ")  # name, prefix before the token
+    #: the header that carries the token (or key): the provider's ``credential_header``
+    credential: Callable[[str], tuple[str, str]] = bearer
 
     def specificity(self) -> tuple[int, int]:
         return (len(self.path_prefix or ""), 1 if self.host is not None else 0)
@@ -90,10 +94,11 @@ class RouteTable:
         return sorted(names), sorted(addresses)
 
 
-def routes_for(provider: Provider, connection: str, raw_api_key: Any = None) -> list[Route]:
+def routes_for(provider: Provider, connection: str) -> list[Route]:
     """The routes of ``provider/connection``: its API hosts (``api_url`` entries, ``api_base``),
-    with the URL prefix of an ``api_url`` that names one, and its ``regex:`` hosts."""
-    header = _header(raw_api_key)
+    with the URL prefix of an ``api_url`` that names one, and its ``regex:`` hosts.  Each
+    carries the token in the header the definition names (an API key's, else a bearer)."""
+    header = provider.credential_header
     oauth = provider.oauth
     oauth_urls = [u for u in (getattr(oauth, a, None) for a in (
         "authorization_url", "token_url", "device_authorization_url", "revocation_url",
@@ -105,9 +110,10 @@ def routes_for(provider: Provider, connection: str, raw_api_key: Any = None) -> 
                               if normalize_host(u) == host)
         for prefix in prefixes.get(host, [None]):
             routes.append(Route(provider.name, connection, host, path_prefix=prefix,
-                                oauth_paths=own_oauth, header=header))
+                                oauth_paths=own_oauth, credential=header))
     for pattern in provider.api_host_patterns:
-        routes.append(Route(provider.name, connection, None, pattern=pattern, header=header))
+        routes.append(Route(provider.name, connection, None, pattern=pattern,
+                            credential=header))
     return routes
 
 
@@ -122,20 +128,6 @@ def dns_suffix(pattern: str) -> str | None:
     if match.start() > 0 and not match.group(1).startswith("\\."):
         labels = labels[1:]  # "[a-z]+-api\.x\.com": the first label is only partly literal
     return ".".join(labels) if len(labels) >= 2 else None
-
-
-def _header(raw_api_key: Any) -> tuple[str, str]:
-    """``(header, prefix)`` for the token: an API-key provider's ``api_key`` block names its
-    header (``header_name``, ``header_prefix``); OAuth providers use the bearer."""
-    if raw_api_key is None:
-        return ("Authorization", "Bearer ")
-    read = (raw_api_key.get if isinstance(raw_api_key, Mapping)
-            else lambda name: getattr(raw_api_key, name, None))
-    name = read("header_name")
-    if not isinstance(name, str) or not name:
-        return ("Authorization", "Bearer ")
-    prefix = read("header_prefix")
-    return (name, prefix if isinstance(prefix, str) else "")
 
 
 def _prefixes(api_url: str | None) -> dict[str, list[str]]:

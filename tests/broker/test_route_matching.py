@@ -4,8 +4,6 @@ API-key provider's own header."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from authsome_nb._providers import Provider, provider_from_mapping
 from authsome_nb.broker._routes import RouteTable, routes_for
 
@@ -48,14 +46,17 @@ def test_a_loopback_api_host_with_a_port_is_routed():
     assert routes.match("127.0.0.1:8443", "/v1.0/me").provider == "emulator"
 
 
-def test_an_api_key_providers_header_read_from_its_block_however_it_is_shaped():
-    plain = provider("openai", "api.openai.com")
-    for block in ({"header_name": "x-api-key", "header_prefix": None},
-                  SimpleNamespace(header_name="x-api-key", header_prefix="")):
-        [route] = routes_for(plain, "default", block)
-        assert route.header == ("x-api-key", "")
-    [route] = routes_for(plain, "default", {"header_name": "Authorization",
-                                            "header_prefix": "Token "})
-    assert route.header == ("Authorization", "Token ")
-    [route] = routes_for(plain, "default", {"env_var": "OPENAI_API_KEY"})  # no header named
-    assert route.header == ("Authorization", "Bearer ")
+def api_key_provider(**block) -> Provider:
+    return provider_from_mapping({"name": "openai", "auth_type": "api_key",
+                                  "api_url": "api.openai.com", "api_key": block})
+
+
+def test_an_api_key_providers_own_header_carries_the_key():
+    [route] = routes_for(api_key_provider(header_name="x-api-key", header_prefix=None),
+                         "default")
+    assert route.credential("sk-1") == ("x-api-key", "sk-1")
+    [route] = routes_for(api_key_provider(header_name="Authorization",
+                                          header_prefix="Token "), "default")
+    assert route.credential("sk-1") == ("Authorization", "Token sk-1")
+    [route] = routes_for(provider("plain", "api.example.org"), "default")
+    assert route.credential("t") == ("Authorization", "Bearer t")
