@@ -8,8 +8,10 @@ mailbox (429 ``MailboxConcurrency``,
 https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits), whichever
 process sends it: a listing uses at most ``concurrency`` workers (4 by default), and every
 Outlook request of a connection passes one gate of that size shared by all the user's kernels
-(slot files under ``$AUTHSOME_NB_HOME/gates/``), so two listings at once, in one kernel or in
-two, stay within it too.
+on this host (slot files under ``$AUTHSOME_NB_HOME/gates/``), so two listings at once, in one
+kernel or in two, stay within it too.  Kernels on two hosts sharing a home each have their own
+gate (``flock`` does not cross hosts): Outlook's 429 for the excess is retried after its
+``Retry-After``, so rows are neither lost nor repeated.
 
 Rows come out in Graph's order, each once: pages are yielded in offset order, and an id already
 seen (mail that arrived during the listing shifts the offsets) is skipped.  A page still carrying

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,15 @@ from typing import TYPE_CHECKING, Any
 
 from .._home import ensure_private_dir, write_private
 from ..errors import StoreDecryptError, StoreError
-from ..store import EnvelopeError, Header, home_lock, open_sealed, read_header, seal
+from ..store import (
+    SETTLE_SECONDS,
+    EnvelopeError,
+    Header,
+    home_lock,
+    open_sealed,
+    read_header,
+    seal,
+)
 
 if TYPE_CHECKING:
     from ..store import EncryptedStore
@@ -62,13 +71,32 @@ class SyncFile:
         self._header: Header | None = None
 
     def read(self) -> dict[str, Any] | None:
-        """The saved state, or None when there is none."""
-        try:
-            blob = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise StoreError(f"Cannot read the sync state {self.path}: {exc.strerror}") from None
+        """The saved state, or None when there is none.
+
+        A host other than the writer's may read a file caught mid-replacement (a network
+        file system's attribute cache, a FUSE mount): bytes that fail the way a cut-short
+        file does are read again, by fresh opens, for up to the store's settle time, before
+        the file is called unreadable (and left untouched)."""
+        give_up = time.monotonic() + SETTLE_SECONDS
+        delay = 0.01
+        while True:
+            try:
+                blob = self.path.read_bytes()
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                raise StoreError(f"Cannot read the sync state {self.path}: {exc.strerror}",
+                                 ) from None
+            try:
+                return self._decode(blob)
+            except (EnvelopeError, zlib.error) as exc:
+                partial = isinstance(exc, zlib.error) or exc.partial
+                if not partial or time.monotonic() >= give_up:
+                    raise self._unreadable(exc) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+    def _decode(self, blob: bytes) -> dict[str, Any] | None:
         source = self.store.key_source_for(None)
         try:
             self._header, _ = read_header(blob)
@@ -76,16 +104,22 @@ class SyncFile:
             data = json.loads(zlib.decompress(self._open(blob, key)))
         except _Unbound:
             return None  # written before files were sealed to their names: a new round
-        except (EnvelopeError, zlib.error, ValueError) as exc:
-            raise StoreDecryptError(
-                f"The saved sync state {self.path} cannot be read ({exc}); key source: "
-                f"{source.label}. The file was left untouched.",
-                remedy="sync(..., reset=True) (or %authsome sync PATH --reset) starts over and "
-                "replaces it; .forget(path) removes it",
-            ) from None
+        except ValueError as exc:
+            if isinstance(exc, EnvelopeError):
+                raise
+            raise self._unreadable(exc) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None  # another version's layout: a new round rebuilds it
         return data
+
+    def _unreadable(self, exc: Exception) -> StoreDecryptError:
+        label = self.store.key_source_for(None).label
+        return StoreDecryptError(
+            f"The saved sync state {self.path} cannot be read ({exc}); key source: "
+            f"{label}. The file was left untouched.",
+            remedy="sync(..., reset=True) (or %authsome sync PATH --reset) starts over and "
+            "replaces it; .forget(path) removes it",
+        )
 
     def write(self, data: dict[str, Any]) -> None:
         source = self.store.key_source_for(None)

@@ -7,7 +7,7 @@ What other packages use of it: the store file (:class:`EncryptedStore`, its type
 """
 
 from ._envelope import EnvelopeError, Header, open_sealed, read_header, seal
-from ._file import STORE_FILE, EncryptedStore, Transaction
+from ._file import SETTLE_SECONDS, STORE_FILE, EncryptedStore, Transaction
 from ._keys import KEY_ENV, PASSPHRASE_ENV, KeySource, usable_keyring_backend
 from ._lease import LEASE_SECONDS_ENV
 from ._lock import InterProcessLock, InterProcessSlots
@@ -29,6 +29,7 @@ __all__ = [
     "KEY_ENV",
     "LEASE_SECONDS_ENV",
     "PASSPHRASE_ENV",
+    "SETTLE_SECONDS",
     "STORE_FILE",
     "Account",
     "ApiKeyState",

@@ -49,3 +49,23 @@ def test_a_state_written_before_states_were_bound_starts_a_new_round(emu, graph)
     path.write_bytes(seal(plaintext, key, header.kind, kdf))  # as the previous version wrote it
     again = graph.sync(INBOX, select="subject")
     assert again.attrs["sync"]["first_round"]  # not trusted: rebuilt from Graph
+
+
+def test_a_state_file_caught_mid_replacement_is_read_again_and_a_cut_one_refused(emu, graph):
+    """Another host may see the first bytes of a file being replaced for a moment: the read
+    is repeated until the file settles; a file that stays cut short is refused, untouched."""
+    import threading
+    import time
+
+    first = graph.sync(INBOX, select="subject")
+    [path] = (Path(os.environ["AUTHSOME_NB_HOME"]) / "sync").glob("*.enc")
+    whole = path.read_bytes()
+    path.write_bytes(whole[:100])
+    threading.Timer(0.3, path.write_bytes, args=(whole,)).start()
+    again = graph.sync(INBOX, select="subject")
+    assert again.attrs["sync"]["requests"] == 1 and len(again) == len(first)
+    path.write_bytes(whole[:100])
+    began = time.monotonic()
+    with pytest.raises(StoreDecryptError, match="left untouched"):
+        graph.sync(INBOX, select="subject")
+    assert time.monotonic() - began >= 1.0 and path.read_bytes() == whole[:100]
