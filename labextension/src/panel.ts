@@ -85,14 +85,24 @@ export class ConnectionsPanel extends Widget {
     return form;
   }
 
-  /** The picker: providers with a device code can be chosen; the others say where to go. */
+  /** The picker: providers with a device code can be chosen here; the others, grouped apart,
+   * say where to go (a notebook's %authsome login). */
   private _renderProviders(): void {
     const offered = this.model.providers;
     const names = offered.map(p => `${p.name}:${p.device_code}`).join(' ');
     if (names !== this._offered) {
       this._offered = names;
       const chosen = this._provider.value || 'microsoft';
-      this._provider.replaceChildren(...offered.map(p => this._option(p)));
+      const here = offered.filter(p => p.device_code);
+      const elsewhere = offered.filter(p => !p.device_code);
+      const groups = [
+        h('optgroup', { label: 'Sign in here (device code)' }, ...here.map(p => this._option(p)))
+      ];
+      if (elsewhere.length) {
+        const label = `From a notebook: %authsome login NAME (${elsewhere.length})`;
+        groups.push(h('optgroup', { label }, ...elsewhere.map(p => this._option(p))));
+      }
+      this._provider.replaceChildren(...groups);
       const keep = offered.find(p => p.name === chosen && p.device_code);
       this._provider.value = keep ? chosen : (offered.find(p => p.device_code)?.name ?? '');
       this._renderServices();
@@ -103,9 +113,7 @@ export class ConnectionsPanel extends Widget {
   }
 
   private _option(p: Provider): HTMLOptionElement {
-    const label = p.device_code
-      ? `${p.display_name} (${p.name})`
-      : `${p.display_name} (${p.name}): no device code, sign in from a notebook`;
+    const label = `${p.display_name} (${p.name})`;
     return h('option', { value: p.name, disabled: !p.device_code }, label);
   }
 

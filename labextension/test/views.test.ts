@@ -107,4 +107,29 @@ describe('the sidebar', () => {
     expect(error.textContent).toMatch(/^Could not list connections: The server answered 503/);
     panel.dispose();
   });
+
+  it('offers the providers it can sign in here first, and groups the others apart', async () => {
+    server.providers = [
+      { name: 'microsoft', display_name: 'Microsoft', services: ['outlook'], device_code: true },
+      { name: 'gitlab', display_name: 'GitLab', services: [], device_code: false },
+      { name: 'openai', display_name: 'OpenAI', services: [], device_code: false }
+    ];
+    const panel = new ConnectionsPanel(model);
+    await model.loadProviders();
+    const groups = [...panel.node.querySelectorAll('select[name=provider] optgroup')];
+    expect(groups.map(g => g.getAttribute('label'))).toEqual([
+      'Sign in here (device code)',
+      'From a notebook: %authsome login NAME (2)'
+    ]);
+    expect([...groups[0].querySelectorAll('option')].map(o => o.value)).toEqual(['microsoft']);
+    const elsewhere = [...groups[1].querySelectorAll('option')];
+    expect(elsewhere.map(o => [o.value, o.disabled])).toEqual([
+      ['gitlab', true],
+      ['openai', true]
+    ]);
+    expect(panel.node.querySelector<HTMLSelectElement>('select[name=provider]')!.value).toBe(
+      'microsoft'
+    );
+    panel.dispose();
+  });
 });

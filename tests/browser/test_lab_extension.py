@@ -202,11 +202,15 @@ def test_the_sidebar_signs_in_to_any_provider_that_offers_a_device_code(lab, pag
     page.locator('.jp-SideBar [data-id="authsome-nb-connections"]').click()
     panel = page.locator("#authsome-nb-connections")
     picker = panel.locator("select[name=provider]")
-    # the bundled catalogue and the user's own; those without a device code are disabled
-    for value, text in (("acme", "Acme (acme): no device code, sign in from a notebook"),
-                        ("github", "GitHub (github)"), ("google", "Google (google)"),
-                        ("microsoft", "Microsoft (microsoft)")):
+    # the bundled catalogue and the user's own; those without a device code are disabled,
+    # in a group of their own that says where they sign in
+    for value, text in (("acme", "Acme (acme)"), ("github", "GitHub (github)"),
+                        ("google", "Google (google)"), ("microsoft", "Microsoft (microsoft)")):
         expect(picker.locator(f"option[value={value}]")).to_have_text(text)
+    elsewhere = picker.locator("optgroup").nth(1)
+    expect(elsewhere).to_have_attribute("label", re.compile(r"^From a notebook: %authsome login"))
+    expect(elsewhere.locator("option[value=acme]")).to_have_count(1)
+    expect(picker.locator("optgroup").first.locator("option[value=github]")).to_have_count(1)
     expect(picker).to_have_value("microsoft")
     expect(picker.locator("option[value=acme]")).to_be_disabled()
     services = panel.locator("input[name=services]")
