@@ -45,7 +45,7 @@ def import_pyarrow() -> Any:
         raise MissingDependencyError(
             "Arrow tables, polars frames and Parquet from Microsoft Graph need pyarrow, "
             "which is not installed",
-            remedy='pip install "authsome-nb[arrow]" (or ".[arrow]" in a checkout)') from None
+            remedy='pip install "pyarrow>=15" (what the arrow extra of authsome-nb adds)') from None
     return pyarrow
 
 

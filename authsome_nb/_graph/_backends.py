@@ -70,7 +70,8 @@ def import_polars() -> Any:
     except ImportError:
         raise MissingDependencyError(
             "polars frames from Microsoft Graph need polars, which is not installed",
-            remedy='pip install "authsome-nb[polars]" (or ".[polars]" in a checkout)') from None
+            remedy='pip install "polars>=1.0" "pyarrow>=15" (what the polars extra of '
+            "authsome-nb adds)") from None
     return polars
 
 

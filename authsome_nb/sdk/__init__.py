@@ -4,7 +4,7 @@
 azure-storage-blob, azure-kusto-data …), ``credential(session, "google")`` a google-auth
 ``Credentials``.  Both serve the connection's tokens through the session, so they refresh
 under the store's single flight like every other token of this package.  azure-core and
-google-auth are optional extras (``authsome-nb[azure]``, ``[google]``), imported only here.
+google-auth are optional extras (``azure``, ``google``), imported only here.
 A token for ``<resource>/.default`` is the one Microsoft granted for that resource: the
 session's token index finds it again by its resource, so asking again costs the hot path, not
 a refresh.
