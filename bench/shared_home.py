@@ -148,7 +148,7 @@ def hot_path(emu: Any, rounds: int = 5, calls: int = 3000) -> dict[str, Any]:
         emu.write_provider_override(store.home)
         os.environ.update(emu.environ(store.home))
         session = an.Session(store.home)
-        session.store = EncryptedStore(store.home, lock=store.lock)
+        session.sources()[0].store = EncryptedStore(store.home, lock=store.lock)  # type: ignore[attr-defined]
         session.login(flow="device", **QUIET)
         session.token()
         medians = []

@@ -12,13 +12,12 @@ import shutil
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
 
 from authsome_nb_emulator import Emulator  # noqa: E402
-from jupyter_process import ROOT, JupyterProcess  # noqa: E402
+from jupyter_process import ROOT, JupyterProcess, open_in_lab, write_notebook  # noqa: E402
 from loopback_browser import loopback_browser, require_chromium  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -47,14 +46,9 @@ def cells(graph_base: str) -> list[str]:
 def lab(tmp_path):
     require_chromium()
     home = tmp_path / "home"
-    (tmp_path / "notebooks").mkdir()
     with Emulator(auto_approve_after=0, messages_per_user=300) as emu:
         emu.write_provider_override(home)
-        notebook = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell(c) for c in cells(emu.graph_base)])
-        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                           "language": "python"}
-        nbformat.write(notebook, str(tmp_path / "notebooks" / "reach.ipynb"))
+        write_notebook(tmp_path / "notebooks", "reach.ipynb", cells(emu.graph_base))
         server = JupyterProcess(tmp_path, home, app="jupyterlab", env=emu.environ(home))
         try:
             yield emu, server
@@ -80,9 +74,7 @@ def test_a_child_under_the_broker_and_typed_frames_in_jupyterlab(lab, tmp_path):
     expect.set_options(timeout=60_000)
     with loopback_browser(viewport={"width": 1100, "height": 1500}) as browser:
         page = browser.context.new_page()
-        page.goto(f"{server.url}lab/tree/reach.ipynb?token={server.token}")
-        expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible()
-        notebook = page.locator(".jp-Notebook .jp-CodeCell")
+        notebook = open_in_lab(page, server, "reach.ipynb")
         _run(page, notebook.nth(0))
         expect(notebook.nth(0).locator(".jp-InputPrompt")).to_have_text("[1]:")
 

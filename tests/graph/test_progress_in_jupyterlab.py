@@ -14,13 +14,12 @@ import shutil
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
 
 from authsome_nb_emulator import Emulator  # noqa: E402
-from jupyter_process import ROOT, JupyterProcess  # noqa: E402
+from jupyter_process import ROOT, JupyterProcess, open_in_lab, write_notebook  # noqa: E402
 from loopback_browser import loopback_browser, require_chromium  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -36,11 +35,7 @@ CELLS = [
 def lab(tmp_path):
     require_chromium()
     home = tmp_path / "home"
-    (tmp_path / "notebooks").mkdir()
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, str(tmp_path / "notebooks" / "progress.ipynb"))
+    write_notebook(tmp_path / "notebooks", "progress.ipynb", CELLS)
     with Emulator(auto_approve_after=0, messages_per_user=3000) as emu:
         emu.write_provider_override(home)
         server = JupyterProcess(tmp_path, home, app="jupyterlab", env=emu.environ(home))
@@ -63,9 +58,7 @@ def test_a_bar_when_graph_counts_only_a_count_when_it_does_not(lab, tmp_path):
     expect.set_options(timeout=60_000)
     with loopback_browser(viewport={"width": 1000, "height": 700}) as browser:
         page = browser.context.new_page()
-        page.goto(f"{server.url}lab/tree/progress.ipynb?token={server.token}")
-        expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible()
-        cells = page.locator(".jp-Notebook .jp-CodeCell")
+        cells = open_in_lab(page, server, "progress.ipynb")
         cells.first.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
         expect(cells.first.locator(".jp-InputPrompt")).to_have_text("[1]:")

@@ -130,3 +130,26 @@ class JupyterProcess:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+
+
+def write_notebook(folder: Path, name: str, cells: list[str]) -> Path:
+    """``folder/name``: a notebook of code ``cells`` with a Python 3 kernelspec."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    nbformat.write(notebook, str(path))
+    return path
+
+
+def open_in_lab(page, server: JupyterProcess, name: str):
+    """Open ``notebooks/name`` in JupyterLab, wait for its kernel to be idle, and return the
+    notebook's code cells (a Playwright locator)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.url}lab/tree/{name}?token={server.token}")
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible()
+    return page.locator(".jp-Notebook .jp-CodeCell")

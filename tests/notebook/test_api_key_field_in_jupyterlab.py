@@ -13,13 +13,17 @@ import secrets
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
 
 from authsome_nb_emulator import Emulator  # noqa: E402
-from jupyter_process import JupyterProcess, fresh_labextension_args  # noqa: E402
+from jupyter_process import (  # noqa: E402
+    JupyterProcess,
+    fresh_labextension_args,
+    open_in_lab,
+    write_notebook,
+)
 from loopback_browser import loopback_browser, require_chromium  # noqa: E402
 from test_widgets_in_jupyterlab import _shot  # noqa: E402  # notebook-*.png, kept in docs/
 
@@ -34,13 +38,7 @@ CELLS = ["%load_ext authsome_nb", "%authsome login openai", "%authsome providers
 def lab(tmp_path):
     require_chromium()
     home = tmp_path / "home"
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, str(notebooks / "keys.ipynb"))
+    write_notebook(tmp_path / "notebooks", "keys.ipynb", CELLS)
     with Emulator() as emu:
         emu.write_provider_override(home)
         server = JupyterProcess(tmp_path, home, app="jupyterlab", env=emu.environ(home),
@@ -58,9 +56,7 @@ def test_a_person_pastes_a_key_into_the_masked_field_and_sees_the_card(lab, tmp_
     expect.set_options(timeout=30_000)
     with loopback_browser(viewport={"width": 1100, "height": 900}) as browser:
         page = browser.context.new_page()
-        page.goto(f"{server.url}lab/tree/keys.ipynb?token={server.token}")
-        expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible()
-        cells = page.locator(".jp-Notebook .jp-CodeCell")
+        cells = open_in_lab(page, server, "keys.ipynb")
         cells.first.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
         page.keyboard.press("Shift+Enter")

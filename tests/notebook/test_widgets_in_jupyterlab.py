@@ -21,13 +21,17 @@ import shutil
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jupyter"))
 
 from authsome_nb_emulator import Emulator  # noqa: E402
-from jupyter_process import ROOT, JupyterProcess, fresh_labextension_args  # noqa: E402
+from jupyter_process import (  # noqa: E402
+    ROOT,
+    JupyterProcess,
+    fresh_labextension_args,
+    write_notebook,
+)
 from loopback_browser import loopback_browser, require_chromium  # noqa: E402
 
 from authsome_nb.flows.rendezvous import registered_redirect_uris  # noqa: E402
@@ -46,16 +50,7 @@ CELLS = [
 def lab(tmp_path):
     require_chromium()
     home = tmp_path / "home"
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(notebook, str(notebooks / "sign-in.ipynb"))
+    write_notebook(tmp_path / "notebooks", "sign-in.ipynb", CELLS)
     with Emulator() as emu:
         emu.write_provider_override(home)
         server = JupyterProcess(tmp_path, home, app="jupyterlab", env=emu.environ(home),
