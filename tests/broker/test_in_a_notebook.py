@@ -25,7 +25,7 @@ def notebook(signed_in, tmp_path):
                       "GRAPH": signed_in.graph_base})
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
                  "MICROSOFT_ACCESS_TOKEN", "MICROSOFT_REFRESH_TOKEN"):
-        env.pop(name, None)  # another test's an.export() may have left one in this process
+        env.pop(name, None)  # the kernel gets proxy and token from the broker only
 
     def make(*sources: str) -> NotebookRun:
         return NotebookRun(env, ["%load_ext authsome_nb", *sources], tmp_path / "run.ipynb",
